@@ -1,0 +1,140 @@
+"""The wuye service: create_app(config) and the `wuye` command line."""
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+from typing import Any, Mapping
+
+import click
+from flask import Flask, jsonify
+from flask.cli import FlaskGroup
+
+from config import ConfigError, fill_generated_secrets, load_config
+from nlu.cli import nlu_cli
+
+log = logging.getLogger("wuye")
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask application: defaults, then environment and .env, then `config`."""
+    settings = load_config(config)
+    generated = fill_generated_secrets(settings)
+    app = Flask(__name__)
+    app.config.update(settings)
+    _configure_logging(settings["LOG_LEVEL"])
+    if generated:
+        log.info("using generated %s from %s/secrets.json", " and ".join(generated), settings["VAR_DIR"])
+    app.extensions["wuye"] = build_desk(settings)
+
+    from bot import api, telegram, wechat
+    app.register_blueprint(wechat.blueprint)
+    app.register_blueprint(telegram.blueprint)
+    app.register_blueprint(api.blueprint)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok")
+
+    return app
+
+
+def build_desk(settings: dict):
+    """Database, NLU, knowledge base and job queue for one process."""
+    from handlers import knowledge, queue, runtime
+    from handlers.context import Desk
+    from storage.db import database_url, make_engine, make_sessionmaker
+    from storage.migrate import check_current, upgrade
+
+    engine = make_engine(database_url(settings))
+    if engine.dialect.name == "postgresql":
+        check_current(engine)  # production: migrations are an explicit step (`wuye db upgrade`)
+    else:
+        upgrade(engine)        # embedded SQLite: kept current on start
+    try:
+        kb = _knowledge(str(settings["KNOWLEDGE_FILE"] or knowledge.DEFAULT_FILE))
+    except knowledge.KnowledgeBaseError as exc:
+        raise ConfigError(f"KNOWLEDGE_FILE: {exc}") from None
+    nlu = _nlu(tuple(sorted((k, v) for k, v in settings.items() if k.startswith(("NLU_", "RASA_", "VAR_DIR")))))
+    desk = Desk(settings, make_sessionmaker(engine), nlu, kb, queue.Jobs(queue.connect(settings)))
+    desk.etiquette = _etiquette(str(settings["ETIQUETTE_RULES_FILE"] or "")) 
+    runtime.install(desk)
+    return desk
+
+
+@functools.lru_cache(maxsize=4)
+def _nlu(settings: tuple):
+    """One NLU per process and configuration: loading the model takes a moment, parsing none."""
+    from nlu.service import NLU
+
+    nlu = NLU.from_config(dict(settings), progress=lambda message: log.info("nlu: %s", message))
+    nlu.parse("你好")  # train or load the model now, not on the first resident's message
+    return nlu
+
+
+def _etiquette(path: str):
+    """The etiquette filter; a bad rules file stops start-up with one line."""
+    from handlers import etiquette
+
+    try:
+        return _etiquette_at(path or str(etiquette.DEFAULT_RULES),
+                             Path(path).stat().st_mtime_ns if path and Path(path).exists() else 0)
+    except etiquette.EtiquetteRulesError as exc:
+        raise ConfigError(f"ETIQUETTE_RULES_FILE: {exc}") from None
+
+
+@functools.lru_cache(maxsize=4)
+def _etiquette_at(path: str, _mtime: int):
+    from handlers import etiquette
+
+    return etiquette.EtiquetteFilter.load(path)
+
+
+def _knowledge(path: str):
+    from handlers import knowledge
+
+    return _knowledge_at(path, Path(path).stat().st_mtime_ns if Path(path).exists() else 0)
+
+
+@functools.lru_cache(maxsize=4)
+def _knowledge_at(path: str, _mtime: int):
+    """The knowledge base, rebuilt only when its file changes."""
+    from handlers import knowledge
+
+    return knowledge.load(path)
+
+
+def _configure_logging(level: str) -> None:
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("wuye", "bot", "handlers", "nlu", "storage"):
+        logging.getLogger(name).setLevel(level.upper())
+
+
+def _create_app_for_cli() -> Flask:
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app_for_cli, add_version_option=False,
+             load_dotenv=False, set_debug_flag=False)
+def cli() -> None:
+    """wuye: the property-management message desk (WeChat residents, Telegram staff)."""
+
+
+def _register_commands() -> None:
+    from bot.demo import demo_command
+    from bot.telegram import polling_command
+    from handlers.etiquette_cli import etiquette_cli
+    from handlers.staff_cli import staff_cli
+    from handlers.worker import worker_command
+    from storage.cli import db_cli
+
+    for command in (nlu_cli, db_cli, worker_command, demo_command, polling_command, staff_cli, etiquette_cli):
+        cli.add_command(command)
+
+
+_register_commands()

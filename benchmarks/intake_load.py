@@ -1,0 +1,179 @@
+"""Load on the WeChat intake path under gunicorn, next to a bare Flask endpoint on the same settings.
+
+    .venv/bin/python benchmarks/intake_load.py [--messages 3000] [--connections 16] [--workers 3]
+
+Both servers run under gunicorn with the same worker settings on loopback. The full path gets signed
+pushes (complete repair reports that become tickets, complaints, inquiries, and 10% exact retries)
+and is measured end to end: signature, XML, NLU, ticket and events written to PostgreSQL, job queued
+in Redis, passive reply. Prints throughput, p50/p99 latency, errors and duplicate tickets.
+Needs PostgreSQL (WUYE_BENCH_POSTGRES, default postgresql://postgres@127.0.0.1:5432/test) and
+Redis (WUYE_BENCH_REDIS, default redis://127.0.0.1:6379/14).
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+import sqlalchemy
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot import wechat_push  # noqa: E402
+
+TOKEN = "bench-token"
+POSTGRES = os.environ.get("WUYE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("WUYE_BENCH_REDIS", "redis://127.0.0.1:6379/14")
+
+REPAIRS = ["{b}栋{u}单元{r} 厨房水龙头关不紧一直滴水 电话138{p} 随时都可以",
+           "{b}号楼{u}单元{r}室 卫生间马桶堵了 麻烦明天上午来 手机139{p}",
+           "救命 {b}栋{u}单元{r} 水管爆了 水漫了一地 电话137{p}",
+           "{b}栋{r} 卧室的灯不亮了 电话136{p} 下午三点以后在家"]
+OTHERS = ["楼上天天半夜装修 吵得睡不着 {b}栋{u}单元", "请问物业费可以用微信交吗", "快递柜在哪里 大件快递怎么取",
+          "保安态度太差了 进门还凶我 {b}栋的"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_requests(count: int) -> list[tuple[str, bytes, str]]:
+    """(path with signed query, body, msg key) for `count` messages plus 10% exact retries."""
+    rng = random.Random(7)
+    requests = []
+    for i in range(count):
+        template = rng.choice(REPAIRS if i % 3 else OTHERS)
+        text = template.format(b=rng.randint(1, 18), u=rng.randint(1, 4), r=rng.randint(1, 30) * 100 + rng.randint(1, 4),
+                               p=f"{rng.randint(0, 99999999):08d}")
+        xml = wechat_push.text(f"o_bench_{i:06d}", text, msg_id=10**12 + i)
+        requests.append(("/wechat?" + urlencode(wechat_push.query(TOKEN)), xml.encode(), str(i)))
+    retries = rng.sample(requests, count // 10)
+    requests += retries
+    rng.shuffle(requests)
+    return requests
+
+
+def run_load(port: int, requests: list, connections: int) -> dict:
+    latencies, errors, lock = [], [], threading.Lock()
+    chunks = [requests[i::connections] for i in range(connections)]
+
+    def worker(chunk):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        local, failed = [], []
+        for path, body, _ in chunk:
+            t0 = time.perf_counter()
+            try:
+                conn.request("POST", path, body=body, headers={"Content-Type": "text/xml"})
+                response = conn.getresponse()
+                data = response.read()
+                if response.status != 200 or not data:
+                    failed.append(response.status)
+            except (OSError, http.client.HTTPException) as exc:
+                failed.append(repr(exc))
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            local.append(time.perf_counter() - t0)
+        with lock:
+            latencies.extend(local)
+            errors.extend(failed)
+
+    threads = [threading.Thread(target=worker, args=(chunk,)) for chunk in chunks]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {"requests": len(latencies), "throughput": len(latencies) / elapsed, "errors": len(errors),
+            "p50": latencies[len(latencies) // 2] * 1000, "p99": latencies[int(len(latencies) * 0.99)] * 1000}
+
+
+def serve(app_spec: str, port: int, workers: int, threads: int, env: dict) -> subprocess.Popen:
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), app_spec, "--bind", f"127.0.0.1:{port}", "--workers",
+               str(workers), "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning",
+               "--max-requests", "0"]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn for {app_spec} exited with {process.returncode}")
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn for {app_spec} did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=3000)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    admin_url = POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1)
+    admin = sqlalchemy.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"wuye_bench_{uuid.uuid4().hex[:6]}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    database = admin_url.rsplit("/", 1)[0] + f"/{name}"
+    env = {"DATABASE_URL": database, "REDIS_URL": REDIS, "WECHAT_TOKEN": TOKEN, "ADMIN_TOKEN": "bench",
+           "LOG_LEVEL": "warning"}
+    subprocess.run([str(ROOT / ".venv" / "bin" / "wuye"), "db", "upgrade"], cwd=ROOT, env={**os.environ, **env},
+                   check=True, stdout=subprocess.DEVNULL)
+    import redis
+    redis.Redis.from_url(REDIS).flushdb()
+    requests = build_requests(args.messages)
+    print(f"{len(requests)} requests ({args.messages} messages + {len(requests) - args.messages} retries), "
+          f"{args.connections} connections, gunicorn {args.workers} workers x {args.threads} threads")
+    results = {}
+    try:
+        for label, spec in (("bare endpoint", "benchmarks.bare_app:app"), ("full intake", "app:create_app()")):
+            port = _free_port()
+            process = serve(spec, port, args.workers, args.threads, env)
+            try:
+                run_load(port, requests[:200], args.connections)  # warm-up (its messages count as retries)
+                results[label] = run_load(port, requests, args.connections)
+            finally:
+                stop(process)
+            r = results[label]
+            print(f"{label:<14} {r['throughput']:8.0f} req/s   p50 {r['p50']:6.1f} ms   p99 {r['p99']:6.1f} ms   "
+                  f"errors {r['errors']}")
+        engine = sqlalchemy.create_engine(database)
+        with engine.connect() as connection:
+            tickets = connection.exec_driver_sql("SELECT count(*) FROM tickets").scalar()
+            messages = connection.exec_driver_sql("SELECT count(*) FROM inbound_messages").scalar()
+            duplicated = connection.exec_driver_sql(
+                "SELECT count(*) FROM (SELECT resident_id FROM tickets GROUP BY resident_id HAVING count(*) > 1) d"
+            ).scalar()
+        engine.dispose()
+        ratio = results["full intake"]["throughput"] / results["bare endpoint"]["throughput"]
+        print(f"full intake at {ratio:.0%} of the bare endpoint's throughput; {messages} messages stored, "
+              f"{tickets} tickets, {duplicated} residents with more than one ticket (duplicates)")
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

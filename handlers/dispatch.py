@@ -1,0 +1,76 @@
+"""The one entry point for what residents send: deduplicate, handle, record the reply, queue the rest.
+
+Everything for one message happens in one transaction that starts by inserting the message under its
+unique key, so a WeChat retry (even one arriving at the same moment) finds the key taken and gets
+the reply recorded for the first copy: never a second ticket, never a second reply record.
+A failing message is logged with its traceback, kept, and answered with an apology.
+"""
+from __future__ import annotations
+
+import logging
+
+from storage import queries
+from storage.db import session_scope
+
+from . import dialogue, events, media, replies
+from .context import Desk, Turn
+from .messages import Inbound, Reply
+
+log = logging.getLogger(__name__)
+
+
+def handle(desk: Desk, inbound: Inbound) -> Reply:
+    """Handle one inbound message and return the immediate reply."""
+    now = desk.now()
+    try:
+        with session_scope(desk.sessions) as session:
+            record = queries.record_inbound(session, inbound.dedup_key, openid=inbound.sender,
+                                            msg_type=inbound.event and f"event:{inbound.event}" or inbound.kind,
+                                            content=_content(inbound), received_at=now)
+            if record is None:
+                stored = queries.inbound_by_key(session, inbound.dedup_key)
+                log.info("duplicate delivery %s ignored", inbound.dedup_key)
+                return Reply(stored.reply if stored else None)
+            resident = queries.resident_contacted(session, inbound.sender, now)
+            turn = Turn(desk, session, now, resident=resident)
+            text = _route(turn, inbound)
+            record.reply, record.intent = text, turn.intent
+    except Exception:
+        log.exception("message %s from %s failed", inbound.dedup_key, inbound.sender)
+        _keep_failed(desk, inbound, now)
+        return Reply(replies.SORRY_ERROR)
+    turn.flush_jobs()
+    return Reply(text)
+
+
+def _route(turn: Turn, inbound: Inbound) -> str | None:
+    if inbound.kind == "text":
+        return dialogue.on_text(turn, inbound.text)
+    if inbound.kind == "voice":
+        return media.on_voice(turn, inbound)
+    if inbound.kind == "image":
+        return media.on_image(turn, inbound)
+    if inbound.kind == "location":
+        return media.on_location(turn, inbound)
+    if inbound.kind == "event":
+        return events.on_event(turn, inbound)
+    return replies.TYPE_PLEASE
+
+
+def _content(inbound: Inbound) -> str | None:
+    if inbound.kind == "event":
+        return inbound.event_key
+    if inbound.kind == "location" and inbound.location:
+        return f"{inbound.location.latitude},{inbound.location.longitude} {inbound.location.label}"
+    return inbound.text or inbound.url or inbound.media_id
+
+
+def _keep_failed(desk: Desk, inbound: Inbound, now) -> None:
+    """Store a message whose handling failed, so nothing is lost and a retry gets the same apology."""
+    try:
+        with session_scope(desk.sessions) as session:
+            queries.record_inbound(session, inbound.dedup_key, openid=inbound.sender, msg_type=inbound.kind,
+                                   content=_content(inbound), received_at=now, reply=replies.SORRY_ERROR,
+                                   intent="error")
+    except Exception:
+        log.exception("could not even keep message %s", inbound.dedup_key)

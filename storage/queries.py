@@ -1,0 +1,151 @@
+"""Small query functions the handlers use. They take a session and never commit."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from .models import (Attachment, CodeCounter, Conversation, InboundMessage, Resident, Ticket, TicketEvent)
+
+OPEN_STATUSES = ("new", "accepted", "on_site", "reopened")
+# A finished repair waits for the resident's follow-up; a new report of it means "still broken".
+UNCONFIRMED_STATUSES = OPEN_STATUSES + ("done",)
+
+
+def _insert(session: Session, model):
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def resident_contacted(session: Session, openid: str, now: datetime) -> Resident:
+    """The resident with this openid, created on first contact, with last_message_at set to now.
+
+    One statement whatever happens: safe when two messages of a new resident race.
+    """
+    statement = _insert(session, Resident).values(
+        openid=openid, created_at=now, updated_at=now, last_message_at=now, address_confirmed=False, active=True)
+    statement = statement.on_conflict_do_update(index_elements=["openid"], set_={"last_message_at": now})
+    return session.scalars(select(Resident).from_statement(statement.returning(Resident)),
+                           execution_options={"populate_existing": True}).one()
+
+
+def record_inbound(session: Session, dedup_key: str, **values) -> InboundMessage | None:
+    """Store an inbound message; None when the same key was stored before (a WeChat retry).
+
+    The unique index decides, so two copies arriving at the same moment cannot both pass: the
+    second waits for the first transaction and then finds the key taken.
+    """
+    statement = _insert(session, InboundMessage).values(dedup_key=dedup_key, **values)
+    statement = statement.on_conflict_do_nothing(index_elements=["dedup_key"]).returning(InboundMessage)
+    return session.scalars(select(InboundMessage).from_statement(statement)).one_or_none()
+
+
+def inbound_by_key(session: Session, dedup_key: str) -> InboundMessage | None:
+    """The stored copy of an inbound message."""
+    return session.scalars(select(InboundMessage).where(InboundMessage.dedup_key == dedup_key)).one_or_none()
+
+
+def next_code_number(session: Session, prefix: str, day: str) -> int:
+    """The next number for a ticket code of this prefix and day, atomically."""
+    statement = _insert(session, CodeCounter).values(prefix=prefix, day=day, value=1)
+    statement = statement.on_conflict_do_update(index_elements=["prefix", "day"],
+                                                set_={"value": CodeCounter.value + 1})
+    return session.execute(statement.returning(CodeCounter.value)).scalar_one()
+
+
+def add_event(session: Session, ticket: Ticket, actor: str, action: str, at: datetime,
+              detail: dict | None = None) -> TicketEvent:
+    """Record one step of a ticket: who did what, when."""
+    event = TicketEvent(ticket=ticket, actor=actor, action=action, at=at, detail=detail)
+    session.add(event)
+    return event
+
+
+def open_tickets(session: Session, resident_id: int, statuses=UNCONFIRMED_STATUSES) -> list[Ticket]:
+    """A resident's tickets that are not closed, newest first."""
+    return list(session.scalars(select(Ticket).where(Ticket.resident_id == resident_id,
+                                                     Ticket.status.in_(statuses))
+                                .order_by(Ticket.created_at.desc(), Ticket.id.desc())))
+
+
+def repeat_candidates(session: Session, resident_id: int, kind: str, since: datetime) -> list[Ticket]:
+    """A resident's unfinished tickets of one kind reported after `since`, newest first."""
+    return list(session.scalars(select(Ticket).where(
+        Ticket.resident_id == resident_id, Ticket.kind == kind, Ticket.status.in_(UNCONFIRMED_STATUSES),
+        Ticket.created_at >= since).order_by(Ticket.created_at.desc(), Ticket.id.desc())))
+
+
+_ABSENT = "conversations known absent"
+
+
+def conversation(session: Session, resident_id: int, now: datetime) -> Conversation | None:
+    """The resident's conversation state unless it has expired (an expired one is removed)."""
+    state = session.get(Conversation, resident_id, with_for_update=True)
+    if state is not None and state.expires_at <= now:
+        session.delete(state)
+        session.flush()
+        state = None
+    if state is None:
+        session.info.setdefault(_ABSENT, set()).add(resident_id)
+    return state
+
+
+def save_conversation(session: Session, resident_id: int, state: str, slots: dict, expires_at: datetime) -> None:
+    """Create or replace the resident's conversation state."""
+    row = None if resident_id in session.info.get(_ABSENT, ()) else session.get(Conversation, resident_id)
+    session.info.get(_ABSENT, set()).discard(resident_id)
+    if row is None:
+        session.add(Conversation(resident_id=resident_id, state=state, slots=slots, expires_at=expires_at))
+    else:
+        row.state, row.slots, row.expires_at = state, dict(slots), expires_at
+    session.flush()
+
+
+def clear_conversation(session: Session, resident_id: int) -> None:
+    """Forget the resident's conversation state."""
+    if resident_id in session.info.get(_ABSENT, ()):
+        return
+    row = session.get(Conversation, resident_id)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+def unattached(session: Session, ids: list[int]) -> list[Attachment]:
+    """Attachments by id that belong to no ticket yet."""
+    if not ids:
+        return []
+    return list(session.scalars(select(Attachment).where(Attachment.id.in_(ids), Attachment.ticket_id.is_(None))))
+
+
+def list_tickets(session: Session, *, status: str | None = None, kind: str | None = None,
+                 urgent: bool | None = None, building: str | None = None, since: datetime | None = None,
+                 page: int = 1, per_page: int = 50) -> tuple[list[Ticket], int]:
+    """Tickets for the desk's console, newest first, with the total count for paging."""
+    query = select(Ticket)
+    if status:
+        query = query.where(Ticket.status.in_(status.split(",")))
+    if kind:
+        query = query.where(Ticket.kind == kind)
+    if urgent is not None:
+        query = query.where(Ticket.urgent.is_(urgent))
+    if building:
+        query = query.where(Ticket.building == building)
+    if since:
+        query = query.where(Ticket.created_at >= since)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+                           .offset((page - 1) * per_page).limit(per_page))
+    return list(rows), int(total or 0)
+
+
+def mark_inactive(session: Session, resident: Resident) -> None:
+    """An unsubscribed resident: kept for history, no longer messaged."""
+    session.execute(update(Resident).where(Resident.id == resident.id).values(active=False))
+
+
+def window_start(now: datetime, days: int) -> datetime:
+    """The start of a look-back window of `days` days."""
+    return now - timedelta(days=days)

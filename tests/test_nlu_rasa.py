@@ -1,0 +1,98 @@
+"""The Rasa backend against a real Rasa 3.6 server trained from the repository's nlu.yml."""
+from __future__ import annotations
+
+import logging
+import secrets
+import socket
+
+import httpx
+import pytest
+
+from nlu import rasa_server
+from nlu.rasa_client import BackendUnavailable
+from nlu.service import NLU
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def rasa(tmp_path_factory):
+    """A Rasa server on loopback: set up (cached), trained (cached by data hash) and started."""
+    if rasa_server.find_python310() is None:
+        pytest.skip("Rasa 3.6 needs Python 3.10, and none was found on this machine")
+    rasa_server.ensure_venv(print)
+    model = rasa_server.train(echo=print)
+    port, token = _free_port(), secrets.token_urlsafe(12)
+    log_file = tmp_path_factory.mktemp("rasa") / "server.log"
+    process = rasa_server.start(model, port, token, log_file)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        rasa_server.wait_ready(url, token, timeout=300, process=process)
+    except RuntimeError as exc:
+        rasa_server.stop(process)
+        pytest.fail(f"{exc}\n{log_file.read_text()[-3000:]}")
+    yield {"url": url, "token": token, "model": model}
+    rasa_server.stop(process)
+
+
+def _rasa_nlu(rasa, nlu_var_dir, **kwargs) -> NLU:
+    return NLU(var_dir=nlu_var_dir, backend="rasa", rasa_url=rasa["url"], rasa_token=rasa["token"], **kwargs)
+
+
+def test_rasa_answers_with_the_same_shape_and_normalised_entities(rasa, nlu_var_dir):
+    result = _rasa_nlu(rasa, nlu_var_dir).parse("3号楼二单元1201室 厨房水管爆了 水喷得到处都是 电话138 1234 5678")
+    assert "fallback" not in result
+    assert result["intent"]["name"] == "repair"
+    assert result["intent_ranking"][0]["name"] == "repair" and len(result["intent_ranking"]) >= 5
+    values = {(e["entity"], e["value"]) for e in result["entities"]}
+    assert {("building", "3"), ("unit", "2"), ("room", "1201"), ("phone", "13812345678")} <= values
+    assert result["urgent"] is True
+
+
+def test_rasa_needs_its_token(rasa, nlu_var_dir):
+    wrong = NLU(var_dir=nlu_var_dir, backend="rasa", rasa_url=rasa["url"], rasa_token="wrong",
+                fallback_embedded=False)
+    with pytest.raises(BackendUnavailable, match="token"):
+        wrong.parse("电梯坏了")
+
+
+def test_rasa_timeout_falls_back_to_the_embedded_model(rasa, nlu_var_dir, caplog):
+    impatient = _rasa_nlu(rasa, nlu_var_dir, rasa_timeout=0.0005)
+    with caplog.at_level(logging.WARNING, logger="nlu.service"):
+        result = impatient.parse("马桶堵了 麻烦来通一下")
+    assert result["fallback"] is True
+    assert result["intent"]["name"] == "repair"
+    assert "timed out" in caplog.text
+
+
+def test_rasa_without_a_model_answers_409_and_the_embedded_model_takes_over(rasa, nlu_var_dir, caplog):
+    params = {"token": rasa["token"]}
+    assert httpx.delete(f"{rasa['url']}/model", params=params, timeout=30).status_code == 204
+    try:
+        with caplog.at_level(logging.WARNING, logger="nlu.service"):
+            result = _rasa_nlu(rasa, nlu_var_dir).parse("请问物业费怎么交")
+        assert result["fallback"] is True
+        assert result["intent"]["name"] == "inquiry"
+        assert "no model loaded (409)" in caplog.text
+        with pytest.raises(BackendUnavailable, match="409"):
+            _rasa_nlu(rasa, nlu_var_dir, fallback_embedded=False).parse("请问物业费怎么交")
+    finally:
+        reload = httpx.put(f"{rasa['url']}/model", params=params, json={"model_file": str(rasa["model"])},
+                           timeout=120)
+        assert reload.status_code == 204
+
+
+def test_rasa_unreachable_falls_back_with_a_clear_log_line(nlu_var_dir, caplog):
+    down = NLU(var_dir=nlu_var_dir, backend="rasa", rasa_url=f"http://127.0.0.1:{_free_port()}")
+    with caplog.at_level(logging.WARNING, logger="nlu.service"):
+        result = down.parse("电梯困人了 快来")
+    assert result["fallback"] is True and result["urgent"] is True
+    assert "unreachable" in caplog.text and "embedded model answers instead" in caplog.text
+    strict = NLU(var_dir=nlu_var_dir, backend="rasa", rasa_url=f"http://127.0.0.1:{_free_port()}",
+                 fallback_embedded=False)
+    with pytest.raises(BackendUnavailable, match="unreachable"):
+        strict.parse("电梯困人了 快来")
