@@ -40,9 +40,19 @@ def find_python310() -> str | None:
     pyenv_root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
     candidates += sorted(glob.glob(f"{pyenv_root}/versions/3.10*/bin/python3.10"), reverse=True)
     for candidate in candidates:
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK) and _runs_310(candidate):
             return candidate
     return None
+
+
+def _runs_310(python: str) -> bool:
+    # A pyenv shim is on PATH even when its version is not selected, and then exits with 127.
+    try:
+        result = subprocess.run([python, "-c", "import sys; print(sys.version_info[:2] == (3, 10))"],
+                                capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return result.returncode == 0 and result.stdout.strip() == "True"
 
 
 def rasa_executable() -> Path:
