@@ -24,17 +24,17 @@ def handle(desk: Desk, inbound: Inbound) -> Reply:
     now = desk.now()
     try:
         with session_scope(desk.sessions) as session:
-            record = queries.record_inbound(session, inbound.dedup_key, openid=inbound.sender,
-                                            msg_type=inbound.event and f"event:{inbound.event}" or inbound.kind,
-                                            content=_content(inbound), received_at=now)
-            if record is None:
+            message_id = queries.record_inbound(session, inbound.dedup_key, openid=inbound.sender,
+                                                msg_type=inbound.event and f"event:{inbound.event}" or inbound.kind,
+                                                content=_content(inbound), received_at=now)
+            if message_id is None:
                 stored = queries.inbound_by_key(session, inbound.dedup_key)
                 log.info("duplicate delivery %s ignored", inbound.dedup_key)
                 return Reply(stored.reply if stored else None)
             resident = queries.resident_contacted(session, inbound.sender, now)
             turn = Turn(desk, session, now, resident=resident)
             text = _route(turn, inbound)
-            record.reply, record.intent = text, turn.intent
+            queries.store_reply(session, message_id, text, turn.intent)
     except Exception:
         log.exception("message %s from %s failed", inbound.dedup_key, inbound.sender)
         _keep_failed(desk, inbound, now)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from .models import (Attachment, CodeCounter, Conversation, InboundMessage, Resident, Ticket, TicketEvent)
 
@@ -19,27 +19,59 @@ def _insert(session: Session, model):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
+# The functions on the resident's 5-second path run table-level statements on the session's
+# connection and adopt the rows they need as ORM objects: an ORM-enabled statement costs several
+# times the CPU of the same SQL (measured in benchmarks/intake_load.py's notes in the README).
+
+def _adopt(session: Session, model, row):
+    """A row just read or written, as a clean persistent ORM object of this session (no query)."""
+    values = row._mapping
+    key = session.identity_key(model, tuple(values[column.key] for column in inspect(model).primary_key))
+    found = session.identity_map.get(key)
+    if found is not None:
+        return found
+    instance = model(**values)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
+
+
+def _run(session: Session, statement, params: dict | None = None):
+    return session.connection().execute(statement, params or {})
+
+
 def resident_contacted(session: Session, openid: str, now: datetime) -> Resident:
     """The resident with this openid, created on first contact, with last_message_at set to now.
 
     One statement whatever happens: safe when two messages of a new resident race.
     """
-    statement = _insert(session, Resident).values(
+    table = Resident.__table__
+    statement = _insert(session, table).values(
         openid=openid, created_at=now, updated_at=now, last_message_at=now, address_confirmed=False, active=True)
     statement = statement.on_conflict_do_update(index_elements=["openid"], set_={"last_message_at": now})
-    return session.scalars(select(Resident).from_statement(statement.returning(Resident)),
-                           execution_options={"populate_existing": True}).one()
+    return _adopt(session, Resident, _run(session, statement.returning(*table.c)).one())
 
 
-def record_inbound(session: Session, dedup_key: str, **values) -> InboundMessage | None:
-    """Store an inbound message; None when the same key was stored before (a WeChat retry).
+def record_inbound(session: Session, dedup_key: str, **values) -> int | None:
+    """Store an inbound message and return its id; None when the same key was stored before (a
+    WeChat retry).
 
     The unique index decides, so two copies arriving at the same moment cannot both pass: the
     second waits for the first transaction and then finds the key taken.
     """
-    statement = _insert(session, InboundMessage).values(dedup_key=dedup_key, **values)
-    statement = statement.on_conflict_do_nothing(index_elements=["dedup_key"]).returning(InboundMessage)
-    return session.scalars(select(InboundMessage).from_statement(statement)).one_or_none()
+    table = InboundMessage.__table__
+    statement = _insert(session, table).values(dedup_key=dedup_key, **values)
+    statement = statement.on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id)
+    return _run(session, statement).scalar_one_or_none()
+
+
+_SET_REPLY = (update(InboundMessage.__table__).where(InboundMessage.__table__.c.id == bindparam("message_id"))
+              .values(reply=bindparam("reply"), intent=bindparam("intent")))
+
+
+def store_reply(session: Session, message_id: int, reply: str | None, intent: str | None) -> None:
+    """Keep the reply given to an inbound message, so a retry of it gets the same answer."""
+    _run(session, _SET_REPLY, {"message_id": message_id, "reply": reply, "intent": intent})
 
 
 def inbound_by_key(session: Session, dedup_key: str) -> InboundMessage | None:
@@ -49,18 +81,21 @@ def inbound_by_key(session: Session, dedup_key: str) -> InboundMessage | None:
 
 def next_code_number(session: Session, prefix: str, day: str) -> int:
     """The next number for a ticket code of this prefix and day, atomically."""
-    statement = _insert(session, CodeCounter).values(prefix=prefix, day=day, value=1)
-    statement = statement.on_conflict_do_update(index_elements=["prefix", "day"],
-                                                set_={"value": CodeCounter.value + 1})
-    return session.execute(statement.returning(CodeCounter.value)).scalar_one()
+    table = CodeCounter.__table__
+    statement = _insert(session, table).values(prefix=prefix, day=day, value=1)
+    statement = statement.on_conflict_do_update(index_elements=["prefix", "day"], set_={"value": table.c.value + 1})
+    return _run(session, statement.returning(table.c.value)).scalar_one()
+
+
+_ADD_EVENT = insert(TicketEvent.__table__)
 
 
 def add_event(session: Session, ticket: Ticket, actor: str, action: str, at: datetime,
-              detail: dict | None = None) -> TicketEvent:
+              detail: dict | None = None) -> None:
     """Record one step of a ticket: who did what, when."""
-    event = TicketEvent(ticket=ticket, actor=actor, action=action, at=at, detail=detail)
-    session.add(event)
-    return event
+    if ticket.id is None:
+        session.flush()  # a ticket created in this transaction gets its id
+    _run(session, _ADD_EVENT, {"ticket_id": ticket.id, "actor": actor, "action": action, "at": at, "detail": detail})
 
 
 def open_tickets(session: Session, resident_id: int, statuses=UNCONFIRMED_STATUSES) -> list[Ticket]:
@@ -70,19 +105,31 @@ def open_tickets(session: Session, resident_id: int, statuses=UNCONFIRMED_STATUS
                                 .order_by(Ticket.created_at.desc(), Ticket.id.desc())))
 
 
+_TICKETS = Ticket.__table__
+_REPEAT_CANDIDATES = select(_TICKETS).where(
+    _TICKETS.c.resident_id == bindparam("resident_id"), _TICKETS.c.kind == bindparam("kind"),
+    _TICKETS.c.status.in_(UNCONFIRMED_STATUSES), _TICKETS.c.created_at >= bindparam("since"),
+).order_by(_TICKETS.c.created_at.desc(), _TICKETS.c.id.desc())
+
+
 def repeat_candidates(session: Session, resident_id: int, kind: str, since: datetime) -> list[Ticket]:
     """A resident's unfinished tickets of one kind reported after `since`, newest first."""
-    return list(session.scalars(select(Ticket).where(
-        Ticket.resident_id == resident_id, Ticket.kind == kind, Ticket.status.in_(UNCONFIRMED_STATUSES),
-        Ticket.created_at >= since).order_by(Ticket.created_at.desc(), Ticket.id.desc())))
+    session.flush()  # what this transaction changed counts (a table-level query does not autoflush)
+    rows = _run(session, _REPEAT_CANDIDATES, {"resident_id": resident_id, "kind": kind, "since": since})
+    return [_adopt(session, Ticket, row) for row in rows]
 
 
 _ABSENT = "conversations known absent"
 
 
+_CONVERSATION = select(Conversation.__table__).where(
+    Conversation.__table__.c.resident_id == bindparam("resident_id")).with_for_update()
+
+
 def conversation(session: Session, resident_id: int, now: datetime) -> Conversation | None:
     """The resident's conversation state unless it has expired (an expired one is removed)."""
-    state = session.get(Conversation, resident_id, with_for_update=True)
+    row = _run(session, _CONVERSATION, {"resident_id": resident_id}).one_or_none()
+    state = None if row is None else _adopt(session, Conversation, row)
     if state is not None and state.expires_at <= now:
         session.delete(state)
         session.flush()
