@@ -67,19 +67,17 @@ def open_ticket(turn: Turn, draft: Draft) -> Ticket:
     day = turn.desk.local(now).strftime("%Y%m%d")
     prefix = CODE_PREFIX[draft.kind]
     code = f"{prefix}-{day}-{queries.next_code_number(session, prefix, day):04d}"
-    ticket = Ticket(
-        code=code, kind=draft.kind, status="new", urgent=draft.urgent, category=draft.category,
+    ticket = queries.insert_ticket(
+        session, code=code, kind=draft.kind, status="new", urgent=draft.urgent, category=draft.category,
         building=draft.building, unit=draft.unit, room=draft.room,
         description=draft.description or (draft.words[0] if draft.words else ""),
         resident_words="\n".join(draft.words), preferred_time=draft.preferred_time,
         contact_phone=draft.phone or turn.resident.phone, contact_name=draft.name or turn.resident.name,
-        location=draft.location, resident=turn.resident, for_manager=draft.for_manager,
+        location=draft.location, resident_id=turn.resident.id, for_manager=draft.for_manager,
         due_at=due_at(turn, draft), created_at=now, updated_at=now,
     )
-    session.add(ticket)
     for attachment in queries.unattached(session, draft.attachment_ids):
         attachment.ticket = ticket
-    session.flush()
     queries.add_event(session, ticket, turn.actor, "created", now, {
         "kind": draft.kind, "urgent": draft.urgent, "category": draft.category, "words": draft.words,
         "preferred_time": draft.preferred_time, "due_at": ticket.due_at.isoformat(timespec="minutes"),
