@@ -45,6 +45,8 @@ except ImportError:                    # pragma: no cover - Python before 3.11
 
 from nlu.text import fold, is_symbol
 
+from . import etiquette_model
+
 DEFAULT_RULES = Path(__file__).parent / "data" / "etiquette.yml"
 CATEGORIES = ("refusing", "deflecting", "not_knowing", "delaying", "dismissing", "rude", "curt")
 PLACES = ("anywhere", "alone", "clause_end", "whole")
@@ -144,6 +146,10 @@ def skeleton(text: str) -> tuple[str, list[int]]:
         chars.pop()
         offsets.pop()
     return "".join(chars), offsets
+
+
+def _skeleton_text(text: str) -> str:
+    return skeleton(text)[0]
 
 
 # ---------------------------------------------------------------- phrase compiler
@@ -459,11 +465,24 @@ class EtiquetteFilter:
                  categories: dict[str, dict], path: Path):
         self._rules, self._harmless, self._fillers = rules, harmless, fillers
         self._categories, self.path = categories, path
+        self.model: etiquette_model.ToneModel | None = None
 
     @classmethod
-    def load(cls, path: str | Path = DEFAULT_RULES) -> "EtiquetteFilter":
-        """Read and compile a rules file; EtiquetteRulesError (one line) when it is not usable."""
-        path = Path(path)
+    def load(cls, path: str | Path = DEFAULT_RULES,
+             examples: tuple[Path, ...] | None = None) -> "EtiquetteFilter":
+        """Read and compile a rules file, with the learned model of the labelled `examples` (default:
+        the bundled ones; () for the rules alone); EtiquetteRulesError (one line) when not usable."""
+        made = cls._load_rules(Path(path))
+        try:
+            made.model = etiquette_model.load(etiquette_model.example_files() if examples is None else tuple(examples),
+                                              _skeleton_text, CATEGORIES)
+        except etiquette_model.ExamplesError as exc:
+            raise EtiquetteRulesError(str(exc)) from None
+        made._check_suggestions()
+        return made
+
+    @classmethod
+    def _load_rules(cls, path: Path) -> "EtiquetteFilter":
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except OSError as exc:
@@ -474,11 +493,9 @@ class EtiquetteFilter:
             problem = getattr(exc, "problem", None) or str(exc)
             raise EtiquetteRulesError(f"{path}: not valid YAML{where}: {' '.join(str(problem).split())}") from None
         try:
-            made = cls._build(data, path)
+            return cls._build(data, path)
         except _RulesProblem as exc:
             raise EtiquetteRulesError(f"{path}: {' '.join(str(exc).split())}") from None
-        made._check_suggestions()
-        return made
 
     @classmethod
     def _build(cls, data, path: Path) -> "EtiquetteFilter":
@@ -519,9 +536,20 @@ class EtiquetteFilter:
     # -- matching
 
     def _violations(self, text: str) -> list[Violation]:
+        """What the rules find, or else what the learned model finds (its worst clause)."""
         skel, offsets = skeleton(text)
         if not skel:
             return []
+        found = self._rule_violations(text, skel, offsets)
+        if found or self.model is None:
+            return found
+        hit = self.model.hit(skel, SEP)
+        if hit is None:
+            return []
+        start, end = offsets[hit.start], offsets[hit.end - 1] + 1
+        return [Violation(text[start:end], hit.category, start, end)]
+
+    def _rule_violations(self, text: str, skel: str, offsets: list[int]) -> list[Violation]:
         hits = [_Hit(a, b, rule) for rule in self._rules for a, b in rule.pattern.spans(skel)]
         if not hits:
             return []

@@ -15,8 +15,8 @@ from handlers.etiquette import CATEGORIES, DEFAULT_RULES, EtiquetteFilter, Etiqu
 from handlers.etiquette_cli import EVAL_FILE, etiquette_cli, evaluate, load_labelled
 
 DATA = Path(__file__).parent / "data"
-DEV_FILE = DATA / "etiquette_dev.yml"
-DEV2_FILE = DATA / "etiquette_dev2.yml"
+DEV_FILE = Path(__file__).parent.parent / "handlers" / "data" / "etiquette_examples" / "dev1.yml"
+DEV2_FILE = DEV_FILE.with_name("dev2.yml")
 
 
 @pytest.fixture(scope="module")
@@ -436,11 +436,11 @@ def test_the_rules_file_is_editable_data(tmp_path):
 
 def test_a_word_added_to_a_word_list_counts_in_every_phrase_using_it(tmp_path):
     """words: one list ({别的单位}) serves many phrases; adding 物业协会 makes all of them know it."""
-    etiquette = EtiquetteFilter.load()
+    rules_alone = EtiquetteFilter.load(examples=())  # the learned model would catch these anyway
     texts = ("这事您得找物业协会", "你问物业协会吧")
-    assert all(etiquette.check(text).allowed for text in texts)
+    assert all(rules_alone.check(text).allowed for text in texts)
     path = write_rules(tmp_path, lambda d: d["words"]["别的单位"].append("物业协会"))
-    edited = EtiquetteFilter.load(path)
+    edited = EtiquetteFilter.load(path, examples=())
     for text in texts:
         assert edited.check(text).violations[0].category == "deflecting", text
     assert edited.check("我们已经帮您联系物业协会了，明天上午答复您").allowed
@@ -479,3 +479,79 @@ def test_check_command_refuses_a_bad_rules_file(tmp_path):
     result = CliRunner().invoke(etiquette_cli, ["check", "--rules", str(path)], input="不行\n")
     assert result.exit_code != 0
     assert "unknown category 'grumpy'" in result.output and str(path) in result.output
+
+
+# ---------------------------------------------------------------- the learned second opinion
+
+# Written after the rules and the model were fixed; none of them is in the examples.
+UNSEEN_BANNED = ["你行你来修", "这个点谁给你修", "没那么严重吧", "是不是你家小孩搞的", "反正修了也白修",
+                 "有空了就去"]
+UNSEEN_POLITE = ["不知道您明天上午是否在家？我们想安排师傅上门。", "您要是没空的话，我们可以约晚上七点以后上门。",
+                 "这个不属于公共维修范围，不过我们可以帮您推荐靠谱的师傅，您需要吗？", "好嘞，马上到！",
+                 "滚筒洗衣机漏水可能是排水管松了，师傅会带配件过去。", "稍等", "嗯嗯好的", "OK", "门禁", "投诉"]
+
+
+def test_the_model_stops_rude_replies_the_rules_do_not_know(etiquette):
+    rules_alone = EtiquetteFilter.load(examples=())
+    assert all(rules_alone.check(text).allowed for text in UNSEEN_BANNED)
+    for text in UNSEEN_BANNED:
+        verdict = blocked_as(etiquette, text)
+        (violation,) = verdict.violations
+        assert violation.category in CATEGORIES and isinstance(violation.category, str)
+        assert text[violation.start:violation.end] == violation.phrase
+        assert etiquette.check(verdict.suggestion).allowed
+
+
+def test_the_model_leaves_polite_and_short_replies_alone(etiquette):
+    assert [text for text in UNSEEN_POLITE if not etiquette.check(text).allowed] == []
+
+
+def test_the_model_points_at_the_clause_that_sounds_wrong(etiquette):
+    text = "好的，这个点谁给你修"
+    (violation,) = etiquette.check(text).violations
+    assert violation.phrase == "这个点谁给你修" and text[violation.start:violation.end] == violation.phrase
+
+
+def test_the_model_matches_scikit_learn(etiquette):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from handlers import etiquette_model
+    from handlers.etiquette import _skeleton_text
+    replies = etiquette_model.read_examples(etiquette_model.example_files(), CATEGORIES)
+    texts = [_skeleton_text(r["text"]) for r in replies]
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=etiquette_model.NGRAMS, sublinear_tf=True,
+                                 lowercase=False)
+    model = LogisticRegression(C=etiquette_model.C, max_iter=5000, class_weight="balanced")
+    model.fit(vectorizer.fit_transform(texts), [0 if r["allowed"] else 1 for r in replies])
+    probes = [_skeleton_text(t) for t in UNSEEN_BANNED + UNSEEN_POLITE]
+    expected = model.predict_proba(vectorizer.transform(probes))[:, 1]
+    assert [etiquette.model.probability(p) for p in probes] == pytest.approx(list(expected), abs=1e-9)
+
+
+def test_an_example_marked_allowed_teaches_the_model(tmp_path):
+    """The desk overrules a wrong block by adding the reply to an examples file as allowed."""
+    from handlers import etiquette_model
+    text = "有空了就去"
+    assert not EtiquetteFilter.load().check(text).allowed
+    examples = [tmp_path / p.name for p in etiquette_model.example_files()]
+    for source, copy in zip(etiquette_model.example_files(), examples):
+        copy.write_bytes(source.read_bytes())
+    extra = tmp_path / "desk.yml"
+    extra.write_text(yaml.safe_dump({"replies": [{"text": text, "allowed": True}]}, allow_unicode=True),
+                     encoding="utf-8")
+    assert EtiquetteFilter.load(examples=(*examples, extra)).check(text).allowed
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("replies: [{text: 滚, allowed: false, category: insolent}]", "category 'insolent'"),
+    ("replies: [{text: 好的}]", "needs text and allowed"),
+    ("replies: {text: 好的}", "expected a list"),
+    ("replies: [", "cannot read"),
+])
+def test_a_bad_examples_file_is_refused_with_one_line(tmp_path, content, problem):
+    path = tmp_path / "bad.yml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(EtiquetteRulesError) as error:
+        EtiquetteFilter.load(examples=(path,))
+    assert str(path) in str(error.value) and problem in str(error.value) and "\n" not in str(error.value)
