@@ -92,11 +92,8 @@ _INSERT_TICKET = insert(Ticket.__table__).returning(*Ticket.__table__.c)
 
 def insert_ticket(session: Session, **values) -> Ticket:
     """Write a new ticket at once (its id is needed for events and jobs) and return it as an ORM
-    object; columns not given take their defaults."""
-    defaults = {"status": "new", "urgent": False, "breached": False, "for_manager": False, "escalated": False,
-                "repeat_count": 0, "description": "", "resident_words": ""}
-    row = _run(session, _INSERT_TICKET, {**defaults, **values}).one()
-    return _adopt(session, Ticket, row)
+    object; columns not given take the model's defaults."""
+    return _adopt(session, Ticket, _run(session, _INSERT_TICKET, values).one())
 
 
 _ADD_EVENT = insert(TicketEvent.__table__)
