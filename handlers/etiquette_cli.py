@@ -9,9 +9,9 @@ from collections import Counter
 from pathlib import Path
 
 import click
-import yaml
 
 from .etiquette import CATEGORIES, DEFAULT_RULES, EtiquetteFilter, EtiquetteRulesError
+from .etiquette_model import read_labelled
 
 EVAL_FILE = Path(__file__).parent.parent / "tests" / "data" / "etiquette_eval.yml"
 
@@ -30,20 +30,7 @@ def _load_filter(rules: Path) -> EtiquetteFilter:
 
 def load_labelled(path: Path) -> list[dict]:
     """The replies of a labelled set: [{text, allowed, category?}]; ValueError (one line) when malformed."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{path}: cannot read the labelled replies ({' '.join(str(exc).split())})") from None
-    replies = data.get("replies") if isinstance(data, dict) else None
-    if not isinstance(replies, list) or not replies:
-        raise ValueError(f"{path}: expected a non-empty list under 'replies'")
-    for n, reply in enumerate(replies, 1):
-        if not (isinstance(reply, dict) and isinstance(reply.get("text"), str)
-                and isinstance(reply.get("allowed"), bool)):
-            raise ValueError(f"{path}: replies[{n}] needs text and allowed: true/false")
-        if reply.get("category") is not None and reply["category"] not in CATEGORIES:
-            raise ValueError(f"{path}: replies[{n}] has unknown category {reply['category']!r}")
-    return replies
+    return read_labelled(path, CATEGORIES)
 
 
 def evaluate(etiquette: EtiquetteFilter, replies: list[dict]) -> dict:

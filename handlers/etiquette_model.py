@@ -36,7 +36,7 @@ NGRAMS = (1, 3)
 C = 10.0
 
 
-class ExamplesError(Exception):
+class ExamplesError(ValueError):
     """An examples file cannot be used; the message is one line naming the file and the reply."""
 
 
@@ -53,24 +53,32 @@ def example_files(directory: Path = EXAMPLES_DIR) -> tuple[Path, ...]:
     return tuple(sorted(Path(directory).glob("*.yml")))
 
 
+def read_labelled(path: Path, categories: tuple[str, ...]) -> list[dict]:
+    """The replies of one labelled file: [{text, allowed, category?}]; ExamplesError (one line, a
+    ValueError) when malformed. `wuye etiquette evaluate` reads its sets with this too."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ExamplesError(f"{path}: cannot read the labelled replies ({' '.join(str(exc).split())})") from None
+    replies = data.get("replies") if isinstance(data, dict) else None
+    if not isinstance(replies, list) or not replies:
+        raise ExamplesError(f"{path}: expected a list under 'replies', not empty")
+    for n, reply in enumerate(replies, 1):
+        if not (isinstance(reply, dict) and isinstance(reply.get("text"), str)
+                and isinstance(reply.get("allowed"), bool)):
+            raise ExamplesError(f"{path}: replies[{n}] needs text and allowed: true/false")
+        if reply.get("category") is not None and reply["category"] not in categories:
+            raise ExamplesError(f"{path}: replies[{n}] has unknown category {reply['category']!r}")
+    return replies
+
+
 def read_examples(paths: tuple[Path, ...], categories: tuple[str, ...]) -> list[dict]:
-    """Every labelled reply of the files: {text, allowed, category}; ExamplesError when malformed."""
+    """Every labelled reply of the files; a banned one must name its category (it picks the suggestion)."""
     replies = []
     for path in paths:
-        try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise ExamplesError(f"{path}: cannot read the examples ({' '.join(str(exc).split())[:200]})") from None
-        items = data.get("replies") if isinstance(data, dict) else None
-        if not isinstance(items, list):
-            raise ExamplesError(f"{path}: expected a list under 'replies'")
-        for n, reply in enumerate(items, 1):
-            if not (isinstance(reply, dict) and isinstance(reply.get("text"), str)
-                    and isinstance(reply.get("allowed"), bool)):
-                raise ExamplesError(f"{path}: replies[{n}] needs text and allowed: true/false")
-            if not reply["allowed"] and reply.get("category") not in categories:
-                raise ExamplesError(f"{path}: replies[{n}] is banned but its category "
-                                    f"{reply.get('category')!r} is not one of {', '.join(categories)}")
+        for n, reply in enumerate(read_labelled(path, categories), 1):
+            if not reply["allowed"] and reply.get("category") is None:
+                raise ExamplesError(f"{path}: replies[{n}] is banned but has no category")
             replies.append(reply)
     return replies
 
