@@ -2,7 +2,9 @@
 
     .venv/bin/python benchmarks/intake_load.py [--messages 3000] [--connections 16] [--workers 3]
 
-Both servers run under gunicorn with the same worker settings on loopback. The full path gets signed
+All servers run under gunicorn with the same worker settings on loopback: the bare endpoint, the
+minimal intake (a ceiling: signature, XML, NLU, one INSERT chain, one job, reply; see
+benchmarks/minimal_intake.py) and the service itself. The full path gets signed
 pushes (complete repair reports that become tickets, complaints, inquiries, and 10% exact retries)
 and is measured end to end: signature, XML, NLU, ticket and events written to PostgreSQL, job queued
 in Redis, passive reply. Prints throughput, p50/p99 latency, errors and duplicate tickets.
@@ -42,6 +44,13 @@ REPAIRS = ["{b}栋{u}单元{r} 厨房水龙头关不紧一直滴水 电话138{p}
            "{b}栋{r} 卧室的灯不亮了 电话136{p} 下午三点以后在家"]
 OTHERS = ["楼上天天半夜装修 吵得睡不着 {b}栋{u}单元", "请问物业费可以用微信交吗", "快递柜在哪里 大件快递怎么取",
           "保安态度太差了 进门还凶我 {b}栋的"]
+
+
+# The baseline, the yardstick (the least an intake must do: see benchmarks/minimal_intake.py) and the
+# real service, all on the same gunicorn settings.
+SERVERS = (("bare endpoint", "benchmarks.bare_app:app"),
+           ("minimal intake", "benchmarks.minimal_intake:create_app()"),
+           ("full intake", "app:create_app()"))
 
 
 def _free_port() -> int:
@@ -157,7 +166,7 @@ def main() -> None:
     try:
         for mode in modes:
             keep_alive = mode == "keep-alive"
-            for label, spec in (("bare endpoint", "benchmarks.bare_app:app"), ("full intake", "app:create_app()")):
+            for label, spec in SERVERS:
                 # Fresh residents for every run; the warm-up's own messages are not measured again.
                 warm_up, requests = build_requests(200, first, retries=False), build_requests(args.messages, first + 200)
                 first += 200 + args.messages
@@ -170,8 +179,9 @@ def main() -> None:
                     stop(process)
                 print(f"{mode:<10} {label:<14} {r['throughput']:8.0f} req/s   p50 {r['p50']:6.1f} ms   "
                       f"p99 {r['p99']:6.1f} ms   errors {r['errors']}")
-            ratio = results[mode, "full intake"]["throughput"] / results[mode, "bare endpoint"]["throughput"]
-            print(f"{mode:<10} full intake at {ratio:.0%} of the bare endpoint's throughput")
+            for label in ("minimal intake", "full intake"):
+                ratio = results[mode, label]["throughput"] / results[mode, "bare endpoint"]["throughput"]
+                print(f"{mode:<10} {label} at {ratio:.0%} of the bare endpoint's throughput")
         engine = sqlalchemy.create_engine(database)
         with engine.connect() as connection:
             tickets = connection.exec_driver_sql("SELECT count(*) FROM tickets").scalar()
@@ -180,7 +190,7 @@ def main() -> None:
                 "SELECT count(*) FROM (SELECT resident_id FROM tickets GROUP BY resident_id HAVING count(*) > 1) d"
             ).scalar()
         engine.dispose()
-        print(f"{messages} messages stored, {tickets} tickets, "
+        print(f"{messages} messages stored, {tickets} tickets (both intakes), "
               f"{duplicated} residents with more than one ticket (duplicates)")
     finally:
         with admin.connect() as connection:

@@ -54,11 +54,12 @@ class Work:
     session: Session
     now: datetime
     after_commit: list[tuple[Callable, tuple, dict]] = field(default_factory=list)
+    jobs_after_commit: list[tuple[str, tuple, dict]] = field(default_factory=list)
 
     def later(self, job: str, *args: Any, **options: Any) -> None:
         """Queue a job (by dotted name) once the transaction has committed."""
         if self.desk.jobs is not None:
-            self.after_commit.append((self.desk.jobs.enqueue, (job, *args), options))
+            self.jobs_after_commit.append((job, args, options))
 
     def later_call(self, function: Callable, *args: Any) -> None:
         """Call `function(*args)` once the transaction has committed (e.g. to schedule a timer)."""
@@ -67,6 +68,9 @@ class Work:
     def flush_jobs(self) -> None:
         """Run what was collected during the (now committed) transaction; a failure is logged, the
         database rows stay the truth (lost jobs are re-created when a worker starts)."""
+        if self.jobs_after_commit:
+            self.desk.jobs.enqueue_all(self.jobs_after_commit)  # one Redis round trip for all of them
+            self.jobs_after_commit.clear()
         for function, args, options in self.after_commit:
             try:
                 function(*args, **options)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from storage import queries
-from storage.models import Alert, EtiquetteViolation, Staff, Ticket
+from storage.models import EtiquetteViolation, Staff, Ticket
 
 from . import outbox, replies
 from .cards import mask_phones_in
@@ -65,11 +65,8 @@ def raise_alert(work: Work, ticket: Ticket, reason: str, level: int = 1, dedup: 
 
 def _record(work: Work, key: str, ticket_id: int | None, staff_id: int | None, reason: str, level: int,
             text: str) -> bool:
-    statement = queries._insert(work.session, Alert).values(dedup_key=key, ticket_id=ticket_id, staff_id=staff_id,
-                                                            reason=reason, level=level, text=text,
-                                                            created_at=work.now)
-    statement = statement.on_conflict_do_nothing(index_elements=["dedup_key"]).returning(Alert.id)
-    return work.session.execute(statement).scalar_one_or_none() is not None
+    return queries.record_alert(work.session, key, ticket_id=ticket_id, staff_id=staff_id, reason=reason,
+                                level=level, text=text, created_at=work.now)
 
 
 def _late(work: Work, due: datetime | None) -> str:

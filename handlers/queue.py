@@ -34,12 +34,29 @@ class Jobs:
     def enqueue(self, function: str, *args, job_id: str | None = None, at: datetime | None = None,
                 retries: int = 3, **kwargs):
         """Run `function(*args)` in the worker now, or at `at` (naive UTC); returns the rq job or None."""
-        options = dict(job_id=job_id, retry=Retry(max=retries, interval=[10, 60, 300]) if retries else None,
-                       failure_ttl=7 * 24 * 3600, **kwargs)
         try:
-            if at is not None:
-                return self.queue.enqueue_at(at.replace(tzinfo=timezone.utc), function, *args, **options)
-            return self.queue.enqueue(function, *args, **options)
+            return self._enqueue(function, args, job_id=job_id, at=at, retries=retries, **kwargs)
         except redis.RedisError as exc:
             log.error("could not queue %s%s: %s", function, args, exc)
             return None
+
+    def enqueue_all(self, calls: list[tuple[str, tuple, dict]]) -> bool:
+        """Queue several (function, args, options) at once, in one Redis round trip; False (logged)
+        when Redis is unreachable, in which case none of them is queued."""
+        try:
+            with self.connection.pipeline() as pipeline:
+                for function, args, options in calls:
+                    self._enqueue(function, args, pipeline=pipeline, **options)
+                pipeline.execute()
+            return True
+        except redis.RedisError as exc:
+            log.error("could not queue %s: %s", ", ".join(f"{f}{a}" for f, a, _ in calls), exc)
+            return False
+
+    def _enqueue(self, function: str, args: tuple, *, job_id: str | None = None, at: datetime | None = None,
+                 retries: int = 3, **kwargs):
+        options = dict(job_id=job_id, retry=Retry(max=retries, interval=[10, 60, 300]) if retries else None,
+                       failure_ttl=7 * 24 * 3600, **kwargs)
+        if at is not None:
+            return self.queue.enqueue_at(at.replace(tzinfo=timezone.utc), function, *args, **options)
+        return self.queue.enqueue(function, *args, **options)

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Callable
 
-from sqlalchemy import bindparam, func, insert, inspect, select, update
+from sqlalchemy import Executable, bindparam, func, insert, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from .models import (Attachment, CodeCounter, Conversation, InboundMessage, Resident, Ticket, TicketEvent)
+from .models import (Alert, Attachment, CodeCounter, Conversation, InboundMessage, Resident, Ticket, TicketEvent)
 
 OPEN_STATUSES = ("new", "accepted", "on_site", "reopened")
 # A finished repair waits for the resident's follow-up; a new report of it means "still broken".
@@ -40,29 +41,62 @@ def _run(session: Session, statement, params: dict | None = None):
     return session.connection().execute(statement, params or {})
 
 
+def _per_dialect(build: Callable) -> Callable[[Session], Executable]:
+    """A dialect's INSERT ... ON CONFLICT statement with bind parameters, built once per dialect:
+    building one per call, and its cache key, costs about twice as much CPU as executing it."""
+    built: dict[str, Executable] = {}
+
+    def statement(session: Session) -> Executable:
+        dialect = session.get_bind().dialect.name
+        if dialect not in built:
+            built[dialect] = build(postgresql.insert if dialect == "postgresql" else sqlite.insert)
+        return built[dialect]
+
+    return statement
+
+
+def _binds(*names: str) -> dict:
+    return {name: bindparam(name) for name in names}
+
+
+@_per_dialect
+def _resident_contacted(dialect_insert):
+    table = Resident.__table__
+    statement = dialect_insert(table).values(openid=bindparam("openid"), created_at=bindparam("now"),
+                                             updated_at=bindparam("now"), last_message_at=bindparam("now"),
+                                             address_confirmed=False, active=True)
+    return statement.on_conflict_do_update(index_elements=["openid"],
+                                           set_={"last_message_at": bindparam("now")}).returning(*table.c)
+
+
 def resident_contacted(session: Session, openid: str, now: datetime) -> Resident:
     """The resident with this openid, created on first contact, with last_message_at set to now.
 
     One statement whatever happens: safe when two messages of a new resident race.
     """
-    table = Resident.__table__
-    statement = _insert(session, table).values(
-        openid=openid, created_at=now, updated_at=now, last_message_at=now, address_confirmed=False, active=True)
-    statement = statement.on_conflict_do_update(index_elements=["openid"], set_={"last_message_at": now})
-    return _adopt(session, Resident, _run(session, statement.returning(*table.c)).one())
+    row = _run(session, _resident_contacted(session), {"openid": openid, "now": now}).one()
+    return _adopt(session, Resident, row)
 
 
-def record_inbound(session: Session, dedup_key: str, **values) -> int | None:
+@_per_dialect
+def _record_inbound(dialect_insert):
+    table = InboundMessage.__table__
+    statement = dialect_insert(table).values(_binds("dedup_key", "openid", "msg_type", "content", "received_at",
+                                                    "reply", "intent"))
+    return statement.on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id)
+
+
+def record_inbound(session: Session, dedup_key: str, *, openid: str, msg_type: str, content: str | None,
+                   received_at: datetime, reply: str | None = None, intent: str | None = None) -> int | None:
     """Store an inbound message and return its id; None when the same key was stored before (a
     WeChat retry).
 
     The unique index decides, so two copies arriving at the same moment cannot both pass: the
     second waits for the first transaction and then finds the key taken.
     """
-    table = InboundMessage.__table__
-    statement = _insert(session, table).values(dedup_key=dedup_key, **values)
-    statement = statement.on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id)
-    return _run(session, statement).scalar_one_or_none()
+    return _run(session, _record_inbound(session), {
+        "dedup_key": dedup_key, "openid": openid, "msg_type": msg_type, "content": content,
+        "received_at": received_at, "reply": reply, "intent": intent}).scalar_one_or_none()
 
 
 _SET_REPLY = (update(InboundMessage.__table__).where(InboundMessage.__table__.c.id == bindparam("message_id"))
@@ -81,10 +115,31 @@ def inbound_by_key(session: Session, dedup_key: str) -> InboundMessage | None:
 
 def next_code_number(session: Session, prefix: str, day: str) -> int:
     """The next number for a ticket code of this prefix and day, atomically."""
+    return _run(session, _next_code_number(session), {"prefix": prefix, "day": day}).scalar_one()
+
+
+@_per_dialect
+def _next_code_number(dialect_insert):
     table = CodeCounter.__table__
-    statement = _insert(session, table).values(prefix=prefix, day=day, value=1)
+    statement = dialect_insert(table).values(prefix=bindparam("prefix"), day=bindparam("day"), value=1)
     statement = statement.on_conflict_do_update(index_elements=["prefix", "day"], set_={"value": table.c.value + 1})
-    return _run(session, statement.returning(table.c.value)).scalar_one()
+    return statement.returning(table.c.value)
+
+
+@_per_dialect
+def _record_alert(dialect_insert):
+    table = Alert.__table__
+    statement = dialect_insert(table).values(_binds("dedup_key", "ticket_id", "staff_id", "reason", "level", "text",
+                                                    "created_at"))
+    return statement.on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id)
+
+
+def record_alert(session: Session, dedup_key: str, *, ticket_id: int | None, staff_id: int | None, reason: str,
+                 level: int, text: str, created_at: datetime) -> bool:
+    """Keep an escalation under its key; False when that key was alerted before."""
+    return _run(session, _record_alert(session), {
+        "dedup_key": dedup_key, "ticket_id": ticket_id, "staff_id": staff_id, "reason": reason, "level": level,
+        "text": text, "created_at": created_at}).scalar_one_or_none() is not None
 
 
 _INSERT_TICKET = insert(Ticket.__table__).returning(*Ticket.__table__.c)

@@ -1,0 +1,31 @@
+"""The job queue wrapper on the real Redis: jobs collected during a transaction go out together."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+
+import redis
+from rq import Queue
+
+from handlers.queue import Jobs
+
+
+def test_enqueue_all_queues_every_job_with_its_options(redis_url):
+    jobs = Jobs(redis.Redis.from_url(redis_url), name="wuye-test")
+    later = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(hours=1)
+    assert jobs.enqueue_all([("handlers.deadlines.ticket_moved", (7,), {}),
+                             ("bot.delivery.deliver", (8,), {"job_id": "outbox-8", "retries": 0}),
+                             ("handlers.deadlines.fire", (9,), {"job_id": "timer-9", "at": later})])
+    queue = Queue("wuye-test", connection=jobs.connection)
+    queued = {job.id: job for job in queue.get_jobs()}
+    assert "outbox-8" in queued and queued["outbox-8"].args == (8,) and queued["outbox-8"].retries_left is None
+    moved = [job for job in queued.values() if job.func_name == "handlers.deadlines.ticket_moved"]
+    assert [job.args for job in moved] == [(7,)] and moved[0].retries_left == 3
+    assert queue.scheduled_job_registry.get_job_ids() == ["timer-9"]
+
+
+def test_enqueue_all_logs_an_outage_and_raises_nothing(caplog):
+    jobs = Jobs(redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.5), name="wuye-test")
+    with caplog.at_level(logging.ERROR, logger="handlers.queue"):
+        assert jobs.enqueue_all([("handlers.deadlines.ticket_moved", (7,), {})]) is False
+    assert "could not queue handlers.deadlines.ticket_moved(7,)" in caplog.text
