@@ -57,7 +57,7 @@ def build_desk(settings: dict):
         raise ConfigError(f"KNOWLEDGE_FILE: {exc}") from None
     nlu = _nlu(tuple(sorted((k, v) for k, v in settings.items() if k.startswith(("NLU_", "RASA_", "VAR_DIR")))))
     desk = Desk(settings, make_sessionmaker(engine), nlu, kb, queue.Jobs(queue.connect(settings)))
-    desk.etiquette = _etiquette(str(settings["ETIQUETTE_RULES_FILE"] or "")) 
+    desk.etiquette = _etiquette(str(settings["ETIQUETTE_RULES_FILE"] or ""), str(Path(settings["VAR_DIR"]) / "etiquette"))
     runtime.install(desk)
     return desk
 
@@ -72,22 +72,22 @@ def _nlu(settings: tuple):
     return nlu
 
 
-def _etiquette(path: str):
+def _etiquette(path: str, cache_dir: str):
     """The etiquette filter; a bad rules file stops start-up with one line."""
     from handlers import etiquette
 
     try:
         return _etiquette_at(path or str(etiquette.DEFAULT_RULES),
-                             Path(path).stat().st_mtime_ns if path and Path(path).exists() else 0)
+                             Path(path).stat().st_mtime_ns if path and Path(path).exists() else 0, cache_dir)
     except etiquette.EtiquetteRulesError as exc:
         raise ConfigError(f"ETIQUETTE_RULES_FILE: {exc}") from None
 
 
 @functools.lru_cache(maxsize=4)
-def _etiquette_at(path: str, _mtime: int):
+def _etiquette_at(path: str, _mtime: int, cache_dir: str):
     from handlers import etiquette
 
-    return etiquette.EtiquetteFilter.load(path)
+    return etiquette.EtiquetteFilter.load(path, cache_dir=cache_dir)
 
 
 def _knowledge(path: str):

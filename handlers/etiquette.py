@@ -468,14 +468,15 @@ class EtiquetteFilter:
         self.model: etiquette_model.ToneModel | None = None
 
     @classmethod
-    def load(cls, path: str | Path = DEFAULT_RULES,
-             examples: tuple[Path, ...] | None = None) -> "EtiquetteFilter":
+    def load(cls, path: str | Path = DEFAULT_RULES, examples: tuple[Path, ...] | None = None,
+             cache_dir: str | Path | None = None) -> "EtiquetteFilter":
         """Read and compile a rules file, with the learned model of the labelled `examples` (default:
-        the bundled ones; () for the rules alone); EtiquetteRulesError (one line) when not usable."""
+        the bundled ones; () for the rules alone), kept trained in `cache_dir` when given;
+        EtiquetteRulesError (one line) when not usable."""
         made = cls._load_rules(Path(path))
         try:
             made.model = etiquette_model.load(etiquette_model.example_files() if examples is None else tuple(examples),
-                                              _skeleton_text, CATEGORIES)
+                                              _skeleton_text, CATEGORIES, cache_dir)
         except etiquette_model.ExamplesError as exc:
             raise EtiquetteRulesError(str(exc)) from None
         made._check_suggestions()

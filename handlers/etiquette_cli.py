@@ -23,9 +23,19 @@ _rules_option = click.option("--rules", "rules", type=click.Path(dir_okay=False,
 
 def _load_filter(rules: Path) -> EtiquetteFilter:
     try:
-        return EtiquetteFilter.load(rules)
+        return EtiquetteFilter.load(rules, cache_dir=_cache_dir())
     except EtiquetteRulesError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _cache_dir() -> Path | None:
+    """Where the service keeps the trained model (VAR_DIR/etiquette), so a check starts at once."""
+    from config import ConfigError, load_config
+
+    try:
+        return Path(load_config()["VAR_DIR"]) / "etiquette"
+    except ConfigError:
+        return None
 
 
 def load_labelled(path: Path) -> list[dict]:

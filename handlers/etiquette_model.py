@@ -10,7 +10,8 @@ regression for "banned?" plus one for the category (which picks the suggestion).
 It only adds blocks, at a high threshold: on 5-fold cross-validation over the examples, at 0.7 it
 blocks 0.3% of polite replies on its own, while catching most banned replies the rules missed in
 fresh rounds of replies (README, etiquette numbers). A polite reply it stops wrongly is fixed by
-adding that reply to an examples file as allowed: the model is retrained on the next start.
+adding that reply to an examples file as allowed: the model is retrained on the next start
+(and kept under VAR_DIR/etiquette until the examples or this code change).
 
 scikit-learn fits; a check runs on the exported weights in plain Python (a few dozen n-grams),
 which keeps it in the tens of microseconds.
@@ -18,16 +19,25 @@ which keeps it in the tens of microseconds.
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import math
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 import yaml
 
+log = logging.getLogger(__name__)
+
 EXAMPLES_DIR = Path(__file__).parent / "data" / "etiquette_examples"
+# What the trained weights depend on besides the examples: this code, the filter's text folding
+# (handlers/etiquette.py) and scikit-learn. A cached model is used only for the same ones.
+_CODE = (Path(__file__), Path(__file__).parent / "etiquette.py")
 THRESHOLD = 0.7
 # Below this many characters a reply has too few n-grams for the model to judge (稍等, 嗯嗯好的, OK);
 # the rules' whole-reply and alone placements cover short curt replies.
@@ -137,6 +147,23 @@ class ToneModel:
             start += len(clause) + 1
         return ModelHit(probability, self.category(skel), *best)
 
+    def to_json(self) -> str:
+        grams = list(self._idf)
+        return json.dumps({"grams": grams, "idf": [self._idf[g] for g in grams],
+                           "banned": [self._banned[g] for g in grams], "banned_bias": self._banned_bias,
+                           "categories": self._categories, "by_category": [self._by_category[g] for g in grams],
+                           "category_bias": self._category_bias}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "ToneModel":
+        data = json.loads(text)
+        grams = data["grams"]
+        return cls(idf=dict(zip(grams, data["idf"], strict=True)),
+                   banned=dict(zip(grams, data["banned"], strict=True)), banned_bias=float(data["banned_bias"]),
+                   categories=tuple(data["categories"]),
+                   by_category={g: tuple(row) for g, row in zip(grams, data["by_category"], strict=True)},
+                   category_bias=tuple(data["category_bias"]))
+
     @classmethod
     def fit(cls, replies: list[dict], skeleton, categories: tuple[str, ...]) -> "ToneModel":
         """Train on labelled replies; `skeleton` is the filter's text folding."""
@@ -168,25 +195,53 @@ class ToneModel:
 
 
 def fingerprint(paths: tuple[Path, ...]) -> str:
-    """Changes whenever an examples file changes."""
-    digest = hashlib.sha256()
-    for path in paths:
+    """Changes whenever an examples file, the code the model depends on or scikit-learn changes."""
+    digest = hashlib.sha256(metadata.version("scikit-learn").encode() + b"\0")
+    for path in (*_CODE, *paths):
         digest.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
     return digest.hexdigest()
 
 
 @lru_cache(maxsize=4)
-def _trained(paths: tuple[Path, ...], _fingerprint: str, skeleton, categories: tuple[str, ...]) -> ToneModel:
-    return ToneModel.fit(read_examples(paths, categories), skeleton, categories)
+def _trained(paths: tuple[Path, ...], key: str, skeleton, categories: tuple[str, ...],
+             cache_dir: Path | None) -> ToneModel:
+    cached = Path(cache_dir) / f"tone-{key[:20]}.json" if cache_dir else None
+    if cached is not None and cached.is_file():
+        try:
+            model = ToneModel.from_json(cached.read_text(encoding="utf-8"))
+            if model._categories and set(model._categories) <= set(categories):
+                return model
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("etiquette: retraining, the cached model %s is unusable (%s)", cached, exc)
+    model = ToneModel.fit(read_examples(paths, categories), skeleton, categories)
+    if cached is not None:
+        _save(model, cached)
+    return model
 
 
-def load(paths: tuple[Path, ...], skeleton, categories: tuple[str, ...]) -> ToneModel | None:
-    """The model for these example files (trained once per process and version of the files);
-    None when there are no files."""
+def _save(model: ToneModel, path: Path) -> None:
+    """Write the cache atomically (another process may be starting at the same moment) and drop the
+    models of older examples; a read-only VAR_DIR only costs the training on every start."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_text(model.to_json(), encoding="utf-8")
+        partial.replace(path)
+        for old in path.parent.glob("tone-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("etiquette: cannot cache the trained model in %s (%s)", path.parent, exc)
+
+
+def load(paths: tuple[Path, ...], skeleton, categories: tuple[str, ...],
+         cache_dir: Path | None = None) -> ToneModel | None:
+    """The model for these example files: trained once per version of the files (and of the code),
+    kept in `cache_dir` for the next process when given; None when there are no files."""
     if not paths:
         return None
     try:
         key = fingerprint(paths)
     except OSError as exc:
         raise ExamplesError(f"cannot read the examples ({exc})") from None
-    return _trained(paths, key, skeleton, categories)
+    return _trained(paths, key, skeleton, categories, Path(cache_dir) if cache_dir else None)

@@ -555,3 +555,38 @@ def test_a_bad_examples_file_is_refused_with_one_line(tmp_path, content, problem
     with pytest.raises(EtiquetteRulesError) as error:
         EtiquetteFilter.load(examples=(path,))
     assert str(path) in str(error.value) and problem in str(error.value) and "\n" not in str(error.value)
+
+
+def test_the_trained_model_is_kept_for_the_next_process(tmp_path, monkeypatch, caplog):
+    """A service start reads the weights trained by an earlier one; new examples mean a new model."""
+    from handlers import etiquette_model
+    from handlers.etiquette import _skeleton_text
+    examples = tmp_path / "examples.yml"
+    examples.write_text(yaml.safe_dump({"replies": [
+        {"text": "好的，马上安排师傅上门", "allowed": True}, {"text": "请您稍等，我们这就处理", "allowed": True},
+        {"text": "你行你来修啊", "allowed": False, "category": "rude"},
+        {"text": "这个点谁给你修", "allowed": False, "category": "dismissing"},
+    ]}, allow_unicode=True), encoding="utf-8")
+    cache = tmp_path / "var" / "etiquette"
+    probe = _skeleton_text("你行你来修吧")
+
+    trained = etiquette_model.load((examples,), _skeleton_text, CATEGORIES, cache)
+    [kept] = cache.glob("tone-*.json")
+    etiquette_model._trained.cache_clear()  # as in a new process
+    monkeypatch.setattr(etiquette_model.ToneModel, "fit", classmethod(lambda *a: pytest.fail("retrained")))
+    loaded = etiquette_model.load((examples,), _skeleton_text, CATEGORIES, cache)
+    assert loaded.probability(probe) == pytest.approx(trained.probability(probe), abs=1e-12)
+    assert loaded.category(probe) == trained.category(probe)
+    monkeypatch.undo()
+
+    with examples.open("a", encoding="utf-8") as more:
+        more.write("- {text: 有空了就去, allowed: true}\n")
+    etiquette_model.load((examples,), _skeleton_text, CATEGORIES, cache)
+    [replaced] = cache.glob("tone-*.json")
+    assert replaced != kept
+
+    replaced.write_text("{not json", encoding="utf-8")
+    etiquette_model._trained.cache_clear()
+    assert etiquette_model.load((examples,), _skeleton_text, CATEGORIES, cache).probability(probe) == \
+        pytest.approx(trained.probability(probe), abs=0.2)
+    assert "unusable" in caplog.text and json.loads(replaced.read_text(encoding="utf-8"))["grams"]
