@@ -1,6 +1,6 @@
 """Load on the WeChat intake path under gunicorn, next to a bare Flask endpoint on the same settings.
 
-    .venv/bin/python benchmarks/intake_load.py [--messages 3000] [--connections 16] [--workers 3]
+    .venv/bin/python benchmarks/intake_load.py [--messages 3000] [--connections 16] [--workers 3] [--rate 0]
 
 All servers run under gunicorn with the same worker settings on loopback: the bare endpoint, the
 minimal intake (a ceiling: signature, XML, NLU, one INSERT chain, one job, reply; see
@@ -76,16 +76,23 @@ def build_requests(count: int, first: int = 0, retries: bool = True) -> list[tup
     return requests
 
 
-def run_load(port: int, requests: list, connections: int, keep_alive: bool = True) -> dict:
+def run_load(port: int, requests: list, connections: int, keep_alive: bool = True, rate: float = 0) -> dict:
+    """Send the requests over `connections` clients, each as fast as it can, or together at `rate`
+    requests per second (latency then counts from when a request was due, so a stalled server
+    cannot hide its queue)."""
     latencies, errors, lock = [], [], threading.Lock()
     chunks = [requests[i::connections] for i in range(connections)]
+    started = time.perf_counter()
 
-    def worker(chunk):
+    def worker(index, chunk):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         headers = {"Content-Type": "text/xml"} if keep_alive else {"Content-Type": "text/xml", "Connection": "close"}
         local, failed = [], []
-        for path, body, _ in chunk:
+        for n, (path, body, _) in enumerate(chunk):
             t0 = time.perf_counter()
+            if rate:
+                t0 = started + (n * connections + index) / rate
+                time.sleep(max(0.0, t0 - time.perf_counter()))
             try:
                 conn.request("POST", path, body=body, headers=headers)
                 response = conn.getresponse()
@@ -102,8 +109,7 @@ def run_load(port: int, requests: list, connections: int, keep_alive: bool = Tru
             latencies.extend(local)
             errors.extend(failed)
 
-    threads = [threading.Thread(target=worker, args=(chunk,)) for chunk in chunks]
-    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(index, chunk)) for index, chunk in enumerate(chunks)]
     for t in threads:
         t.start()
     for t in threads:
@@ -142,6 +148,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--rate", type=float, default=0,
+                        help="requests per second offered to each server (0: as many as the clients can send); "
+                             "shows latency at a given load rather than at saturation")
     parser.add_argument("--mode", choices=("close", "keep-alive", "both"), default="both",
                         help="close: a new connection per request, as a reverse proxy such as nginx opens "
                              "to its upstream by default; keep-alive: 16 long-lived connections")
@@ -160,8 +169,8 @@ def main() -> None:
     import redis
     redis.Redis.from_url(REDIS).flushdb()
     modes = ("close", "keep-alive") if args.mode == "both" else (args.mode,)
-    print(f"{args.messages} messages + {args.messages // 10} retries per run, {args.connections} connections, "
-          f"gunicorn {args.workers} workers x {args.threads} threads")
+    print(f"{args.messages} messages + {args.messages // 10} retries per run, {args.connections} connections"
+          f"{f' at {args.rate:g} req/s' if args.rate else ''}, gunicorn {args.workers} workers x {args.threads} threads")
     results, first = {}, 0
     try:
         for mode in modes:
@@ -174,7 +183,7 @@ def main() -> None:
                 process = serve(spec, port, args.workers, args.threads, env)
                 try:
                     run_load(port, warm_up, args.connections, keep_alive)
-                    results[mode, label] = r = run_load(port, requests, args.connections, keep_alive)
+                    results[mode, label] = r = run_load(port, requests, args.connections, keep_alive, args.rate)
                 finally:
                     stop(process)
                 print(f"{mode:<10} {label:<14} {r['throughput']:8.0f} req/s   p50 {r['p50']:6.1f} ms   "
