@@ -25,8 +25,9 @@ def _insert(session: Session, model):
 # times the CPU of the same SQL (measured in benchmarks/intake_load.py's notes in the README).
 
 def _adopt(session: Session, model, row):
-    """A row just read or written, as a clean persistent ORM object of this session (no query)."""
-    values = row._mapping
+    """A row just read or written (a Row or a mapping of every column), as a clean persistent ORM
+    object of this session (no query)."""
+    values = row._mapping if hasattr(row, "_mapping") else row
     key = session.identity_key(model, tuple(values[column.key] for column in inspect(model).primary_key))
     found = session.identity_map.get(key)
     if found is not None:
@@ -142,13 +143,19 @@ def record_alert(session: Session, dedup_key: str, *, ticket_id: int | None, sta
         "text": text, "created_at": created_at}).scalar_one_or_none() is not None
 
 
-_INSERT_TICKET = insert(Ticket.__table__).returning(*Ticket.__table__.c)
+_INSERT_TICKET = insert(Ticket.__table__).returning(Ticket.__table__.c.id)
+_NO_TICKET_VALUES = {column.key: None for column in Ticket.__table__.c}  # no server-side defaults
 
 
 def insert_ticket(session: Session, **values) -> Ticket:
     """Write a new ticket at once (its id is needed for events and jobs) and return it as an ORM
-    object; columns not given take the model's defaults."""
-    return _adopt(session, Ticket, _run(session, _INSERT_TICKET, values).one())
+    object; columns not given take the model's defaults.
+
+    Only the id comes back: the rest is what was inserted, defaults included (RETURNING all 40
+    columns cost more than the INSERT itself, in describing the result)."""
+    result = _run(session, _INSERT_TICKET, values)
+    inserted = result.last_inserted_params()
+    return _adopt(session, Ticket, {**_NO_TICKET_VALUES, **inserted, "id": result.scalar_one()})
 
 
 _ADD_EVENT = insert(TicketEvent.__table__)
