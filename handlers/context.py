@@ -69,7 +69,10 @@ class Work:
         """Run what was collected during the (now committed) transaction; a failure is logged, the
         database rows stay the truth (lost jobs are re-created when a worker starts)."""
         if self.jobs_after_commit:
-            self.desk.jobs.enqueue_all(self.jobs_after_commit)  # one Redis round trip for all of them
+            try:
+                self.desk.jobs.enqueue_all(self.jobs_after_commit)  # one Redis round trip for all of them
+            except Exception:
+                log.exception("after-commit jobs %s failed", [job for job, _, _ in self.jobs_after_commit])
             self.jobs_after_commit.clear()
         for function, args, options in self.after_commit:
             try:
