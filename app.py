@@ -47,17 +47,18 @@ def build_desk(settings: dict):
     from storage.migrate import check_current, upgrade
 
     engine = make_engine(database_url(settings))
+    var = Path(settings["VAR_DIR"])  # trained models are kept here between starts
     if engine.dialect.name == "postgresql":
         check_current(engine)  # production: migrations are an explicit step (`wuye db upgrade`)
     else:
         upgrade(engine)        # embedded SQLite: kept current on start
     try:
-        kb = _knowledge(str(settings["KNOWLEDGE_FILE"] or knowledge.DEFAULT_FILE))
+        kb = _knowledge(str(settings["KNOWLEDGE_FILE"] or knowledge.DEFAULT_FILE), str(var / "knowledge"))
     except knowledge.KnowledgeBaseError as exc:
         raise ConfigError(f"KNOWLEDGE_FILE: {exc}") from None
     nlu = _nlu(tuple(sorted((k, v) for k, v in settings.items() if k.startswith(("NLU_", "RASA_", "VAR_DIR")))))
     desk = Desk(settings, make_sessionmaker(engine), nlu, kb, queue.Jobs(queue.connect(settings)))
-    desk.etiquette = _etiquette(str(settings["ETIQUETTE_RULES_FILE"] or ""), str(Path(settings["VAR_DIR"]) / "etiquette"))
+    desk.etiquette = _etiquette(str(settings["ETIQUETTE_RULES_FILE"] or ""), str(var / "etiquette"))
     runtime.install(desk)
     return desk
 
@@ -90,18 +91,16 @@ def _etiquette_at(path: str, _mtime: int, cache_dir: str):
     return etiquette.EtiquetteFilter.load(path, cache_dir=cache_dir)
 
 
-def _knowledge(path: str):
-    from handlers import knowledge
-
-    return _knowledge_at(path, Path(path).stat().st_mtime_ns if Path(path).exists() else 0)
+def _knowledge(path: str, cache_dir: str):
+    return _knowledge_at(path, Path(path).stat().st_mtime_ns if Path(path).exists() else 0, cache_dir)
 
 
 @functools.lru_cache(maxsize=4)
-def _knowledge_at(path: str, _mtime: int):
+def _knowledge_at(path: str, _mtime: int, cache_dir: str):
     """The knowledge base, rebuilt only when its file changes."""
     from handlers import knowledge
 
-    return knowledge.load(path)
+    return knowledge.load(path, cache_dir)
 
 
 def _configure_logging(level: str) -> None:
@@ -129,11 +128,13 @@ def _register_commands() -> None:
     from bot.demo import demo_command
     from bot.telegram import polling_command
     from handlers.etiquette_cli import etiquette_cli
+    from handlers.knowledge_cli import kb_cli
     from handlers.staff_cli import staff_cli
     from handlers.worker import worker_command
     from storage.cli import db_cli
 
-    for command in (nlu_cli, db_cli, worker_command, demo_command, polling_command, staff_cli, etiquette_cli):
+    for command in (nlu_cli, db_cli, worker_command, demo_command, polling_command, staff_cli, etiquette_cli,
+                    kb_cli):
         cli.add_command(command)
 
 

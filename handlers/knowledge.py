@@ -1,27 +1,38 @@
 """The inquiry knowledge base: questions, keywords and answers the property company edits.
 
-Answers are found by meaning rather than exact wording: a small classifier is trained at start-up on
-each entry's topic, questions, keywords and the sentences of its answer (jieba words and character
+Answers are found by meaning rather than exact wording: a small classifier is trained on each
+entry's topic, questions, keywords and the sentences of its answer (jieba words and character
 uni- and bigrams without filler words such as 请问/怎么/吗), and a resident's question goes to the
-entry it scores highest. Measured on tests/data/kb_queries.yml this finds the right entry for far
-more paraphrases than cosine similarity over the same features did (see README). A confident match
-is answered; a middling one is answered with an offer to have a colleague follow up; below that the
-inquiry becomes a ticket with a promised reply time (never 不知道).
+entry it scores highest. Measured with `wuye kb evaluate` on tests/data/kb_queries.yml this finds
+the right entry for far more paraphrases than cosine similarity over the same features did (see
+README). A confident match is answered; a middling one is answered with an offer to have a
+colleague follow up; below that the inquiry becomes a ticket with a promised reply time (never 不知道).
+
+scikit-learn fits (TF-IDF and logistic regression); a question is scored with the exported
+weights in numpy, and the weights are kept under VAR_DIR/knowledge until the file or this code
+changes, so a process starts without training or even importing scikit-learn.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import re
+from collections import Counter
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import yaml
 
-from nlu.text import fold
+from nlu.text import fold, is_symbol, segment
+
+log = logging.getLogger(__name__)
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "knowledge.yml"
-import re
-
-from nlu.text import is_symbol, segment
+# What the weights depend on besides the knowledge file: this code and the text folding of nlu/text.py.
+_CODE = (Path(__file__), Path(__file__).parent.parent / "nlu" / "text.py")
 
 # Filler that every question shares; removing it lets the words that carry the topic decide.
 _STOP = frozenset("""请问 问一下 一下 怎么 怎么样 怎样 如何 吗 呢 啊 吧 呀 的 了 是 我 我们 你们 你 在 有 没有 可以 能
@@ -59,31 +70,77 @@ class Match:
     score: float
 
 
-class KnowledgeBase:
-    """Entries plus the classifier that maps a question to one of them."""
+class _Weights:
+    """A fitted TfidfVectorizer(sublinear_tf) + LogisticRegression, exported: scoring a question
+    needs its few features' columns only, which numpy does in microseconds."""
 
-    def __init__(self, entries: list[Entry], answer_at: float = ANSWER_AT, suggest_at: float = SUGGEST_AT):
+    def __init__(self, vocabulary: list[str], idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray,
+                 classes: np.ndarray):
+        self.vocabulary = vocabulary
+        self._columns = {feature: i for i, feature in enumerate(vocabulary)}
+        self.idf, self.coef, self.intercept, self.classes = idf, coef, intercept, classes
+
+    @classmethod
+    def fit(cls, texts: list[list[str]], owners: list[int]) -> "_Weights":
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
+        vectorizer = TfidfVectorizer(analyzer=lambda features: features, sublinear_tf=True)
+        classifier = LogisticRegression(C=20, max_iter=5000)
+        classifier.fit(vectorizer.fit_transform(texts), owners)
+        vocabulary = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+        return cls(vocabulary, vectorizer.idf_, classifier.coef_, classifier.intercept_, classifier.classes_)
+
+    def probabilities(self, features: list[str]) -> np.ndarray:
+        """predict_proba of the fitted pair for one question's features."""
+        counts = Counter(f for f in features if f in self._columns)
+        scores = self.intercept.copy()
+        if counts:
+            columns = np.fromiter((self._columns[f] for f in counts), dtype=np.intp, count=len(counts))
+            weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * self.idf[columns]
+            weights /= np.linalg.norm(weights)
+            scores = scores + self.coef[:, columns] @ weights
+        if len(self.classes) == 2:    # scikit-learn keeps one row of weights for two classes
+            positive = 1.0 / (1.0 + np.exp(-scores[0]))
+            return np.array([1.0 - positive, positive])
+        exp = np.exp(scores - scores.max())
+        return exp / exp.sum()
+
+    def save(self, path: Path) -> None:
+        np.savez(path, vocabulary=np.array(self.vocabulary, dtype=str), idf=self.idf, coef=self.coef,
+                 intercept=self.intercept, classes=self.classes)
+
+    @classmethod
+    def load(cls, path: Path) -> "_Weights":
+        with np.load(path, allow_pickle=False) as data:
+            return cls(data["vocabulary"].tolist(), data["idf"], data["coef"], data["intercept"], data["classes"])
+
+
+def _training_set(entries: list[Entry]) -> tuple[list[list[str]], list[int]]:
+    texts, owners = [], []
+    for index, entry in enumerate(entries):
+        sentences = [s for s in re.split(r"[。；！？!?]", entry.answer) if len(s) > 4]
+        for text in (entry.topic, *entry.questions, *entry.keywords, *sentences):
+            if text.strip():
+                texts.append(_features(text))
+                owners.append(index)
+    return texts, owners
+
+
+class KnowledgeBase:
+    """Entries plus the classifier that maps a question to one of them."""
+
+    def __init__(self, entries: list[Entry], weights: _Weights | None = None, answer_at: float = ANSWER_AT,
+                 suggest_at: float = SUGGEST_AT):
         self.entries = entries
         self.answer_at, self.suggest_at = answer_at, suggest_at
-        texts, owners = [], []
-        for index, entry in enumerate(entries):
-            sentences = [s for s in re.split(r"[。；！？!?]", entry.answer) if len(s) > 4]
-            for text in (entry.topic, *entry.questions, *entry.keywords, *sentences):
-                if text.strip():
-                    texts.append(_features(text))
-                    owners.append(index)
-        self._vectorizer = TfidfVectorizer(analyzer=lambda f: f, sublinear_tf=True)
-        self._classifier = LogisticRegression(C=20, max_iter=5000)
-        self._classifier.fit(self._vectorizer.fit_transform(texts), owners)
+        self.weights = weights or _Weights.fit(*_training_set(entries))
 
     def search(self, question: str, limit: int = 3) -> list[Match]:
         """Best entries for a question, highest score first."""
-        probabilities = self._classifier.predict_proba(self._vectorizer.transform([_features(question)]))[0]
-        order = np.argsort(-probabilities)[:limit]
-        return [Match(self.entries[self._classifier.classes_[i]], float(probabilities[i])) for i in order]
+        probabilities = self.weights.probabilities(_features(question))
+        order = np.argsort(-probabilities, kind="stable")[:limit]
+        return [Match(self.entries[int(self.weights.classes[i])], float(probabilities[i])) for i in order]
 
     def answer(self, question: str) -> Match | None:
         """The best entry when it is at least worth suggesting, else None (the question needs a person)."""
@@ -95,8 +152,46 @@ class KnowledgeBase:
         return match.score >= self.answer_at
 
 
-def load(path: str | Path = DEFAULT_FILE) -> KnowledgeBase:
-    """Read and check the knowledge file; a bad file raises KnowledgeBaseError naming the problem."""
+def _fingerprint(path: Path) -> str:
+    """Changes whenever the knowledge file, the code the weights depend on or a library that shapes
+    them changes."""
+    digest = hashlib.sha256()
+    for library in ("scikit-learn", "jieba"):
+        digest.update(f"{library}={metadata.version(library)}\0".encode())
+    for source in (*_CODE, path):
+        digest.update(Path(source).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _weights(entries: list[Entry], path: Path, cache_dir: Path | None) -> _Weights:
+    """The trained weights for this file: from cache_dir when they were kept there, else trained
+    (and kept). A cache that cannot be read or written only costs the training."""
+    cached = Path(cache_dir) / f"kb-{_fingerprint(path)[:20]}.npz" if cache_dir else None
+    if cached is not None and cached.is_file():
+        try:
+            weights = _Weights.load(cached)
+            if set(weights.classes.tolist()) == set(range(len(entries))):
+                return weights
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("knowledge: retraining, the cached weights %s are unusable (%s)", cached, exc)
+    weights = _Weights.fit(*_training_set(entries))
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_name(f".{cached.stem}.{os.getpid()}.npz")
+            weights.save(partial)
+            partial.replace(cached)   # atomic: workers starting together may all write it
+            for old in cached.parent.glob("kb-*.npz"):
+                if old != cached:
+                    old.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("knowledge: cannot keep the trained weights in %s (%s)", cached.parent, exc)
+    return weights
+
+
+def load(path: str | Path = DEFAULT_FILE, cache_dir: str | Path | None = None) -> KnowledgeBase:
+    """Read and check the knowledge file, with its classifier (kept trained in `cache_dir` when
+    given); a bad file raises KnowledgeBaseError naming the problem."""
     path = Path(path)
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -119,6 +214,6 @@ def load(path: str | Path = DEFAULT_FILE) -> KnowledgeBase:
         seen.add(item["id"])
         entries.append(Entry(str(item["id"]), str(item.get("topic", "")), tuple(map(str, item["questions"])),
                              tuple(map(str, item.get("keywords") or ())), str(item["answer"]).strip()))
-    if not entries:
-        raise KnowledgeBaseError(f"{path}: has no entries")
-    return KnowledgeBase(entries)
+    if len(entries) < 2:
+        raise KnowledgeBaseError(f"{path}: needs at least two entries to choose between")
+    return KnowledgeBase(entries, _weights(entries, path, Path(cache_dir) if cache_dir else None))
