@@ -18,21 +18,17 @@ which keeps it in the tens of microseconds.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import math
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 import yaml
 
-log = logging.getLogger(__name__)
+from . import model_cache
 
 EXAMPLES_DIR = Path(__file__).parent / "data" / "etiquette_examples"
 # What the trained weights depend on besides the examples: this code, the filter's text folding
@@ -196,42 +192,22 @@ class ToneModel:
 
 def fingerprint(paths: tuple[Path, ...]) -> str:
     """Changes whenever an examples file, the code the model depends on or scikit-learn changes."""
-    digest = hashlib.sha256(metadata.version("scikit-learn").encode() + b"\0")
-    for path in (*_CODE, *paths):
-        digest.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
-    return digest.hexdigest()
+    return model_cache.fingerprint((*_CODE, *paths), libraries=("scikit-learn",))
 
 
 @lru_cache(maxsize=4)
 def _trained(paths: tuple[Path, ...], key: str, skeleton, categories: tuple[str, ...],
              cache_dir: Path | None) -> ToneModel:
-    cached = Path(cache_dir) / f"tone-{key[:20]}.json" if cache_dir else None
-    if cached is not None and cached.is_file():
-        try:
-            model = ToneModel.from_json(cached.read_text(encoding="utf-8"))
-            if model._categories and set(model._categories) <= set(categories):
-                return model
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            log.warning("etiquette: retraining, the cached model %s is unusable (%s)", cached, exc)
-    model = ToneModel.fit(read_examples(paths, categories), skeleton, categories)
-    if cached is not None:
-        _save(model, cached)
-    return model
+    def read(path: Path) -> ToneModel:
+        model = ToneModel.from_json(path.read_text(encoding="utf-8"))
+        if not set(model._categories) <= set(categories):
+            raise ValueError(f"categories {model._categories} are not all known")
+        return model
 
-
-def _save(model: ToneModel, path: Path) -> None:
-    """Write the cache atomically (another process may be starting at the same moment) and drop the
-    models of older examples; a read-only VAR_DIR only costs the training on every start."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_text(model.to_json(), encoding="utf-8")
-        partial.replace(path)
-        for old in path.parent.glob("tone-*.json"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError as exc:
-        log.warning("etiquette: cannot cache the trained model in %s (%s)", path.parent, exc)
+    return model_cache.load_or_train(
+        cache_dir, f"tone-{key[:20]}", ".json", read,
+        lambda model, path: path.write_text(model.to_json(), encoding="utf-8"),
+        lambda: ToneModel.fit(read_examples(paths, categories), skeleton, categories))
 
 
 def load(paths: tuple[Path, ...], skeleton, categories: tuple[str, ...],

@@ -14,13 +14,9 @@ changes, so a process starts without training or even importing scikit-learn.
 """
 from __future__ import annotations
 
-import hashlib
-import logging
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +24,7 @@ import yaml
 
 from nlu.text import fold, is_symbol, segment
 
-log = logging.getLogger(__name__)
+from . import model_cache
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "knowledge.yml"
 # What the weights depend on besides the knowledge file: this code and the text folding of nlu/text.py.
@@ -152,41 +148,18 @@ class KnowledgeBase:
         return match.score >= self.answer_at
 
 
-def _fingerprint(path: Path) -> str:
-    """Changes whenever the knowledge file, the code the weights depend on or a library that shapes
-    them changes."""
-    digest = hashlib.sha256()
-    for library in ("scikit-learn", "jieba"):
-        digest.update(f"{library}={metadata.version(library)}\0".encode())
-    for source in (*_CODE, path):
-        digest.update(Path(source).read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
 def _weights(entries: list[Entry], path: Path, cache_dir: Path | None) -> _Weights:
-    """The trained weights for this file: from cache_dir when they were kept there, else trained
-    (and kept). A cache that cannot be read or written only costs the training."""
-    cached = Path(cache_dir) / f"kb-{_fingerprint(path)[:20]}.npz" if cache_dir else None
-    if cached is not None and cached.is_file():
-        try:
-            weights = _Weights.load(cached)
-            if set(weights.classes.tolist()) == set(range(len(entries))):
-                return weights
-        except (OSError, ValueError, KeyError) as exc:
-            log.warning("knowledge: retraining, the cached weights %s are unusable (%s)", cached, exc)
-    weights = _Weights.fit(*_training_set(entries))
-    if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            partial = cached.with_name(f".{cached.stem}.{os.getpid()}.npz")
-            weights.save(partial)
-            partial.replace(cached)   # atomic: workers starting together may all write it
-            for old in cached.parent.glob("kb-*.npz"):
-                if old != cached:
-                    old.unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("knowledge: cannot keep the trained weights in %s (%s)", cached.parent, exc)
-    return weights
+    """The trained weights for this file: kept in cache_dir until the file, this code or a library
+    that shapes them changes."""
+    def read(kept: Path) -> _Weights:
+        weights = _Weights.load(kept)
+        if set(weights.classes.tolist()) != set(range(len(entries))):
+            raise ValueError("the entries do not match")
+        return weights
+
+    key = model_cache.fingerprint((*_CODE, path), libraries=("scikit-learn", "jieba"))
+    return model_cache.load_or_train(cache_dir, f"kb-{key[:20]}", ".npz", read, _Weights.save,
+                                     lambda: _Weights.fit(*_training_set(entries)))
 
 
 def load(path: str | Path = DEFAULT_FILE, cache_dir: str | Path | None = None) -> KnowledgeBase:

@@ -73,7 +73,7 @@ def test_trained_weights_are_kept_for_the_next_process(tmp_path, monkeypatch, ca
     assert replaced != kept
 
     replaced.write_bytes(b"not an npz file")
-    with caplog.at_level(logging.WARNING, logger="handlers.knowledge"):
+    with caplog.at_level(logging.WARNING, logger="handlers.model_cache"):
         assert knowledge.load(path, cache).search("快递柜在哪儿", 1)[0].entry.id == "parcel"
     assert "unusable" in caplog.text
 
