@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from . import model_cache
+from .yamlfile import read_list
 
 EXAMPLES_DIR = Path(__file__).parent / "data" / "etiquette_examples"
 # What the trained weights depend on besides the examples: this code, the filter's text folding
@@ -62,13 +61,7 @@ def example_files(directory: Path = EXAMPLES_DIR) -> tuple[Path, ...]:
 def read_labelled(path: Path, categories: tuple[str, ...]) -> list[dict]:
     """The replies of one labelled file: [{text, allowed, category?}]; ExamplesError (one line, a
     ValueError) when malformed. `wuye etiquette evaluate` reads its sets with this too."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ExamplesError(f"{path}: cannot read the labelled replies ({' '.join(str(exc).split())})") from None
-    replies = data.get("replies") if isinstance(data, dict) else None
-    if not isinstance(replies, list) or not replies:
-        raise ExamplesError(f"{path}: expected a list under 'replies', not empty")
+    replies = read_list(path, "replies", "labelled replies", ExamplesError)
     for n, reply in enumerate(replies, 1):
         if not (isinstance(reply, dict) and isinstance(reply.get("text"), str)
                 and isinstance(reply.get("allowed"), bool)):

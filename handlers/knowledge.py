@@ -126,11 +126,10 @@ def _training_set(entries: list[Entry]) -> tuple[list[list[str]], list[int]]:
 class KnowledgeBase:
     """Entries plus the classifier that maps a question to one of them."""
 
-    def __init__(self, entries: list[Entry], weights: _Weights | None = None, answer_at: float = ANSWER_AT,
+    def __init__(self, entries: list[Entry], weights: _Weights, answer_at: float = ANSWER_AT,
                  suggest_at: float = SUGGEST_AT):
-        self.entries = entries
+        self.entries, self.weights = entries, weights
         self.answer_at, self.suggest_at = answer_at, suggest_at
-        self.weights = weights or _Weights.fit(*_training_set(entries))
 
     def search(self, question: str, limit: int = 3) -> list[Match]:
         """Best entries for a question, highest score first."""

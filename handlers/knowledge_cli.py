@@ -14,9 +14,9 @@ from collections import Counter
 from pathlib import Path
 
 import click
-import yaml
 
 from . import knowledge
+from .yamlfile import read_list
 
 EVAL_FILE = Path(__file__).parent.parent / "tests" / "data" / "kb_queries.yml"
 
@@ -66,13 +66,7 @@ def ask_command(kb_path: Path | None) -> None:
 
 def load_queries(path: Path) -> list[dict]:
     """[{text, expected: entry id or None}]; ValueError (one line) when malformed."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{path}: cannot read the questions ({' '.join(str(exc).split())})") from None
-    queries = data.get("queries") if isinstance(data, dict) else None
-    if not isinstance(queries, list) or not queries:
-        raise ValueError(f"{path}: expected a list under 'queries', not empty")
+    queries = read_list(path, "queries", "questions")
     for n, query in enumerate(queries, 1):
         if not (isinstance(query, dict) and isinstance(query.get("text"), str) and "expected" in query):
             raise ValueError(f"{path}: queries[{n}] needs text and expected (an entry id or null)")
