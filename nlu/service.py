@@ -16,6 +16,7 @@ from .entities import Entity, EntityExtractor, address_value
 from .rasa_client import BackendUnavailable, RasaClient
 from .training_data import TRAIN_FILE, category_terms, load
 from . import rules
+from .text import READ_CHARS
 from .urgency import is_urgent
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ class NLU:
         return self._postprocess(text, result, analysis)
 
     def _parse_embedded(self, text: str, analysis) -> dict:
-        ranking = self.embedded.predict(text, self.extractor.signals(analysis))
+        ranking = self.embedded.predict(text[:READ_CHARS], self.extractor.signals(analysis))
         return {"text": text,
                 "intent": {"name": ranking[0][0], "confidence": ranking[0][1]},
                 "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
@@ -101,7 +102,7 @@ class NLU:
         return {"text": text, "intent": intent,
                 "intent_ranking": result.get("intent_ranking") or [intent],
                 "entities": [e.as_dict() for e in sorted(entities, key=lambda e: e.start)],
-                "urgent": is_urgent(text),
+                "urgent": is_urgent(text[:READ_CHARS]),
                 **({"fallback": True} if result.get("fallback") else {})}
 
     def _foreign_entities(self, raw: list[dict], own: list[Entity]) -> list[Entity]:

@@ -11,6 +11,11 @@ from functools import lru_cache
 
 import zhconv
 
+# How much of a message is read for its meaning (intent, category, urgency): a long letter says what
+# it wants well before this, and a 64 KB message then costs what a long letter costs. Phones and
+# addresses are still looked for in the whole text, so that nothing personal escapes masking.
+READ_CHARS = 3000
+
 # Characters residents use for the same digit or letter in other widths.
 _FULLWIDTH_OFFSET = 0xFEE0
 

@@ -57,14 +57,20 @@ def _clauses(text: str) -> list[str]:
     return [c for c in _CLAUSE_SPLIT.split(text) if c.strip()]
 
 
+# How far around a trigger its negation, time or resolution is looked for: bounded, so a clause
+# full of triggers costs time linear in its length.
+_WINDOW = 16
+
+
 def _trigger_counts(clause: str) -> bool:
+    local_power = _LOCAL_POWER.search(clause) is not None
     for m in _TRIGGER_RE.finditer(clause):
-        before, after = clause[: m.start()], clause[m.end():]
+        before, after = clause[max(0, m.start() - _WINDOW): m.start()], clause[m.end(): m.end() + _WINDOW]
         if _NEGATION_BEFORE.search(before) or _PAST_BEFORE.search(before):
             continue
         if _RESOLVED_AFTER.search(after) or _RESOLVED_BEFORE.search(before):
             continue
-        if _LOCAL_POWER.search(clause) and re.search(r"没电|断电|停电|不通电", m.group()):
+        if local_power and re.search(r"没电|断电|停电|不通电", m.group()):
             continue
         return True
     return False
