@@ -81,16 +81,25 @@ def blank_symbols(text: str) -> str:
 _jieba = None
 
 
-def segment(text: str) -> list[str]:
-    """jieba words of a text, without whitespace tokens; jieba is loaded quietly on first use.
-
-    The HMM guesser for unknown words is off: it costs a third of the time, and a word the
-    dictionary does not know is still covered by the character n-grams.
-    """
+def _load_jieba():
     global _jieba
     if _jieba is None:
         import jieba
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
         _jieba = jieba
-    return [w for w in _jieba.lcut(text, HMM=False) if w.strip()]
+    return _jieba
+
+
+def word_frequency(word: str) -> int:
+    """How often jieba's dictionary says `word` occurs (0 when it is not a dictionary word)."""
+    return _load_jieba().dt.FREQ.get(word) or 0
+
+
+def segment(text: str) -> list[str]:
+    """jieba words of a text, without whitespace tokens; jieba is loaded quietly on first use.
+
+    The HMM guesser for unknown words is off: it costs a third of the time, and a word the
+    dictionary does not know is still covered by the character n-grams.
+    """
+    return [w for w in _load_jieba().lcut(text, HMM=False) if w.strip()]

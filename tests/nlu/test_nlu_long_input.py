@@ -17,7 +17,7 @@ PATHOLOGICAL = ["3栋2单元1201 电话13812345678 ", "7-3-1803 ", "3栋", "住1
                 "已经不漏了爆了"]
 
 
-def _fastest(function, text: str, runs: int = 3) -> float:
+def _fastest(function, text: str, runs: int = 7) -> float:
     best = float("inf")
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -28,17 +28,18 @@ def _fastest(function, text: str, runs: int = 3) -> float:
 
 @pytest.mark.parametrize("unit", PATHOLOGICAL)
 def test_cost_grows_linearly_with_the_message(nlu, unit):
-    # Eight times the text must cost about eight times as much (a quadratic scan costs 64 times).
+    # Eight times the text must cost about eight times as much (a quadratic scan costs 64 times); the fastest of several runs
+    # keeps a busy machine from deciding.
     small, large = _fill(unit, LIMIT // 8), _fill(unit, LIMIT)
     ratio = _fastest(nlu.parse, large) / _fastest(nlu.parse, small)
-    assert ratio < 24, f"{unit!r}: 8x the text took {ratio:.0f}x the time"
+    assert ratio < 32, f"{unit!r}: 8x the text took {ratio:.0f}x the time"
 
 
 @pytest.mark.parametrize("unit", ["没停电", "去年停电", "已经不漏了爆了"])
 def test_urgency_of_an_endless_clause_is_linear(unit):
     small, large = _fill(unit, LIMIT // 8), _fill(unit, LIMIT)
     assert is_urgent(large) is False
-    assert _fastest(is_urgent, large) / _fastest(is_urgent, small) < 24
+    assert _fastest(is_urgent, large) / _fastest(is_urgent, small) < 32
 
 
 def test_the_answer_to_a_huge_message_is_bounded(nlu):
