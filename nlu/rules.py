@@ -62,6 +62,18 @@ def primary(intent: str, folded: str, categories: set[str], ranked: dict[str, fl
     return "repair" if _FIX.search(folded) else intent
 
 
+# A call for help now: with a present emergency it is a repair whatever the model read (救命 电梯困人了 快来).
+_HELP = re.compile(r"救命|快来|快点来|赶紧来|马上来|立刻来|快派|赶紧派|马上派|立即派|立刻派|快叫|求求|急急|十万火急")
+
+
+def emergency_intent(intent: str, folded: str) -> str:
+    """The intent of a message describing a present emergency: a repair, unless it is a complaint or an
+    inquiry that does not call for help (消防通道被堵 着火了怎么办 stays what it is)."""
+    if intent in ("complaint", "inquiry") and not _HELP.search(folded):
+        return intent
+    return "repair"
+
+
 def secondary(intent: str, folded: str, categories: set[str], ranked: dict[str, float]) -> str | None:
     """The second intent of the three a message clearly carries, or None."""
     if intent == "repair" and (_BLAME.search(folded) or (_STILL.search(folded) and _DONE_BEFORE.search(folded))):

@@ -95,6 +95,9 @@ class NLU:
         folded = analysis.folded[:READ_CHARS]
         categories = self.extractor.mentioned_categories(analysis)
         name = rules.primary(intent.get("name", FALLBACK_INTENT), folded, categories, ranked)
+        emergency = is_urgent(text[:READ_CHARS])
+        if emergency:
+            name = rules.emergency_intent(name, folded)
         if name != intent.get("name"):
             intent = {"name": name, "confidence": max(ranked.get(name, 0.0), self.threshold)}
         if intent.get("confidence", 0.0) < self.threshold:
@@ -105,7 +108,7 @@ class NLU:
         return {"text": text, "intent": intent,
                 "intent_ranking": result.get("intent_ranking") or [intent],
                 "entities": [e.as_dict() for e in sorted(entities, key=lambda e: e.start)],
-                "urgent": intent["name"] == "repair" and is_urgent(text[:READ_CHARS]),
+                "urgent": intent["name"] == "repair" and emergency,
                 "secondary_intent": {"name": second, "confidence": round(max(ranked.get(second, 0.0), 0.5), 3)}
                 if second else None,
                 **({"fallback": True} if result.get("fallback") else {})}

@@ -28,8 +28,8 @@ def _fastest(function, text: str, runs: int = 7) -> float:
 
 @pytest.mark.parametrize("unit", PATHOLOGICAL)
 def test_cost_grows_linearly_with_the_message(nlu, unit):
-    # Eight times the text must cost about eight times as much (a quadratic scan costs 64 times); the fastest of several runs
-    # keeps a busy machine from deciding.
+    # Eight times the text must cost about eight times as much (a quadratic scan costs 64 times);
+    # the fastest of several runs keeps a busy machine from deciding.
     small, large = _fill(unit, LIMIT // 8), _fill(unit, LIMIT)
     ratio = _fastest(nlu.parse, large) / _fastest(nlu.parse, small)
     assert ratio < 32, f"{unit!r}: 8x the text took {ratio:.0f}x the time"

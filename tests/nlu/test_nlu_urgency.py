@@ -78,3 +78,10 @@ def test_only_a_repair_is_urgent(nlu, text, intent):
 def test_a_repair_emergency_is_urgent_through_the_service(nlu):
     result = nlu.parse("救命 3栋电梯困人了 我妈在里面出不来")
     assert result["intent"]["name"] == "repair" and result["urgent"] is True
+
+
+@pytest.mark.parametrize("text", ["救命 家里燃气味很重 十七栋一单元901 电话13812345678",
+                                  "3号楼2单元电梯困人了 物业的人呢 快来人啊"])
+def test_a_present_emergency_is_a_repair_whatever_the_model_read(nlu, text):
+    result = nlu.parse(text)
+    assert result["intent"]["name"] == "repair" and result["urgent"] is True
