@@ -10,10 +10,11 @@ import click
 
 from . import rasa_server
 from .embedded import load_or_train
-from .evaluate import evaluate, format_report
+from .evaluate import LONG_READINGS, evaluate, evaluate_long
+from .report import format_long, format_report
 from .rasa_client import BackendUnavailable
 from .service import NLU
-from .training_data import TEST_FILE, TRAIN_FILE, load
+from .training_data import DEV_LONG_FILE, TEST_FILE, TEST_LONG_FILE, TRAIN_FILE, load, load_messages
 
 
 def _config(**overrides) -> dict:
@@ -59,28 +60,62 @@ def parse_command(backend: str | None) -> None:
         click.echo(json.dumps(result, ensure_ascii=False))
 
 
+SPLITS = {"short": TEST_FILE, "dev_long": DEV_LONG_FILE, "test_long": TEST_LONG_FILE}
+
+
 @nlu_cli.command("evaluate")
 @click.option("--backend", type=click.Choice(["embedded", "rasa"]), help="default: NLU_BACKEND")
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=TEST_FILE,
-              show_default=True, help="labelled messages in Rasa NLU YAML")
+@click.option("--split", "splits", type=click.Choice(list(SPLITS)), multiple=True,
+              help="splits to measure (repeatable); default: short and dev_long. test_long is the independent "
+                   "split: measure it once, at the end, and never tune on it")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="another labelled file instead (Rasa NLU YAML, or long messages with titles)")
 @click.option("--errors", is_flag=True, help="list every wrong intent, address and urgency")
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
-def evaluate_command(backend: str | None, path: Path, errors: bool, as_json: bool) -> None:
-    """Precision, recall, F1, confusion, entities, urgency and speed on the held-out split."""
+def evaluate_command(backend: str | None, splits: tuple[str, ...], path: Path | None, errors: bool,
+                     as_json: bool) -> None:
+    """Precision, recall, F1, confusion, entities, urgency and speed, split by split."""
     config = _config()
     nlu = NLU.from_config(config, progress=_echo)
     chosen = backend or config["NLU_BACKEND"]
     nlu.parse("热身", backend=chosen)  # load the model before timing
+    files = [path] if path else [SPLITS[name] for name in (splits or ("short", "dev_long")) if SPLITS[name].is_file()]
     try:
-        report = evaluate(load(path).examples, lambda text: nlu.parse(text, backend=chosen))
+        reports = {str(f): _evaluate_file(f, lambda text: nlu.parse(text, backend=chosen)) for f in files}
     except BackendUnavailable as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
-        click.echo(json.dumps({k: v for k, v in report.items() if k != "errors" or errors}, ensure_ascii=False,
-                              indent=2))
-    else:
-        click.echo(f"backend: {chosen}   data: {path}")
-        click.echo(format_report(report, show_errors=errors))
+        click.echo(json.dumps(_as_json(reports, errors), ensure_ascii=False, indent=2))
+        return
+    for name, report in reports.items():
+        if isinstance(report, dict):
+            click.echo(f"backend: {chosen}   data: {name}\n{format_report(report, show_errors=errors)}\n")
+            continue
+        for one in report:
+            click.echo(f"backend: {chosen}   data: {name}\n{format_long(one, show_errors=errors)}\n")
+
+
+def _evaluate_file(path: Path, parse) -> dict | list[dict]:
+    """The short report of a Rasa NLU file, or one long report per reading of a long split."""
+    messages = load_messages(path)
+    if not messages:
+        return evaluate(load(path).examples, parse)
+    readings = LONG_READINGS if any(m.title for m in messages) else ("body",)
+    return [evaluate_long(messages, parse, how) for how in readings]
+
+
+def _as_json(reports: dict, errors: bool) -> dict:
+    """The first short report at the top level (as before), long splits under "long"."""
+    strip = lambda r: {k: v for k, v in r.items() if k != "errors" or errors}  # noqa: E731
+    out: dict = {}
+    for name, report in reports.items():
+        if isinstance(report, dict) and not out.get("examples"):
+            out.update(strip(report), data=name)
+        elif isinstance(report, dict):
+            out.setdefault("short", {})[name] = strip(report)
+        else:
+            out.setdefault("long", {})[Path(name).stem] = {r["reading"]: strip(r) for r in report}
+    return out
 
 
 @nlu_cli.group("rasa")

@@ -1,11 +1,10 @@
-"""The labelling rule for mixed messages, applied after either backend.
+"""The labelling rule of nlu.yml applied after either backend: the primary intent of mixed messages and
+the secondary intent.
 
-nlu.yml's rule: a fault that needs fixing is a repair even when the tone is angry; dissatisfaction
-with people, fees or the handling of an earlier request is a complaint. Statistical models learn
-the anger and miss the rule ("你们物业是干啥吃的 电梯又坏了 赶紧给我修好" looks like a complaint), so a
-complaint that names a broken thing, asks for it to be fixed, and says nothing about how an
-earlier request was handled, is read as the repair it is. On the training and test splits this
-turns no labelled complaint into a repair.
+Statistical models learn the anger and miss the rule: "三天了还没人来修，你们物业到底管不管" sounds like a
+complaint, but a fault still waits to be fixed, so the rule makes it a repair whose secondary intent
+is a complaint. A complaint about a pattern (电梯故障频发, 多次反映无果) with no one fault to fix now
+stays a complaint; when it also names a fault to fix, its secondary intent is a repair.
 """
 from __future__ import annotations
 
@@ -13,14 +12,73 @@ import re
 
 from .entities import FAULT_CATEGORIES
 
-_FAULT_NOW = re.compile(r"坏|漏|堵|不亮|断了|断网|不通|不出水|没水|没电|跳闸|裂|掉|不转|不热|失灵|卡住|打不开|关不上|冒|返臭|返味|反臭")
-_FIX = re.compile(r"修|来看|看看|看一下|派人|派个|处理|弄好|换一?个|疏通|赶紧来|快来|上门")
-_HANDLING = re.compile(r"报修|报了|反映|投诉|打了.{0,4}电话|上次|上回|几次|多次|没人来|没人管|没人修|还没(来|修|人)|拖|等了|"
-                       r"(一|两|三|四|五|好几|几|\d+)(天|周|个星期|个月)|态度|收费|乱收|修完|修好.{0,4}又|修了.{0,6}又|修得|"
-                       r"白修|质量|\d+次|[一二两三四五六七八九十几]次|敷衍|每次|监管|审批|就不能|凭什么|为什么不")
+_FAULT_NOW = re.compile(r"坏|漏|堵|不亮|断了|断网|不通|不出水|没水|没电|跳闸|裂|掉|不转|不热|失灵|卡住|打不开|关不上|刷不开|"
+                        r"冒|返臭|返味|反臭|返水|反水|渗|滴|不制冷|不能用|用不了|停了|黑着|不响|脱落|松动|锈")
+_FIX = re.compile(r"(?<!维)修(?!剪|建|改)|来看|看看|看一下|派人|派个|处理一下|尽快处理|弄好|弄一下|换一?个|换掉|换新|疏通|赶紧来|堵上|补上|"
+                  r"快来|上门|来人")
+# Blame on the handling of this fault: waiting, repeated reports, repairs that did not hold.
+_N = r"(\d+|[一二两三四五六七八九十几半]+|好几|多)"
+_BLAME = re.compile(r"没人来|没人管|没人修|没人理|没人处理|没人换|还没(来|修|人|有人)|一直没|一直不|再也没|拖了|拖着|拖到|"
+                    r"一拖再拖|敷衍|应付|管不管|不管了|什么服务|不作为|石沉大海|踢皮球|结单|摆设|等于没修|白修|白跑|修得什么|"
+                    r"(修|刚修|报过|反映过).{0,10}又|又.{0,8}(刚修|刚报)|又这样|认真点|到现在(还|也|都)|"
+                    rf"(报修|报了|反映了?|说了|打了|催了|协调了|来看过)(\s*{_N})?.{{0,4}}(次|遍|回|个?电话)|"
+                    rf"{_N}(次|遍|回)(了|都|还)|都{_N}(天|周|个星期|个礼拜|个月)了|整整{_N}?(天|周|个星期|个礼拜|个月)|"
+                    r"排到什么时候|还要等多久|到底(什么时候|几时|哪天)")
+# "还是坏的" is blame only after something was done about it (修过, 报过).
+_STILL = re.compile(r"还是(坏|不|没|漏|堵|黑|刷)")
+_DONE_BEFORE = re.compile(r"修|报|反映|说了|来过|看过|换过")
+# A pattern of failures, as opposed to one fault waiting now.
+_PATTERN = re.compile(r"频发|频繁|经常|老是|总是|三天两头|隔三差五|动不动|几乎每|每个月都|年年|屡次|一年.{0,6}(\d+|[一二三四五六七八九十几]+)次")
+_NOW = re.compile(r"现在|还是|至今|到现在|到今天|今天|还没|一直没|仍然|依然|还在")
+# Dissatisfaction that is the point of a message rather than its colour.
+_DISSATISFIED = re.compile(r"投诉|凭什么|太差|差劲|失望|不作为|乱收|不合理|违法|违规|合规|管不管|到底|摆设|敷衍|石沉大海|踢皮球")
 
 
-def angry_repair(folded: str, categories: set[str]) -> bool:
-    """True for a complaint-sounding message that is a repair under the labelling rule."""
-    return bool(categories & FAULT_CATEGORIES) and bool(_FAULT_NOW.search(folded)) and bool(_FIX.search(folded)) \
-        and not _HANDLING.search(folded)
+def _fault_now(folded: str, categories: set[str]) -> bool:
+    return bool(categories & FAULT_CATEGORIES) and bool(_FAULT_NOW.search(folded))
+
+
+_SENTENCE = re.compile(r"[。！!？?；;\n]+")
+
+
+def _pattern_only(folded: str) -> bool:
+    """True when every sentence naming a fault speaks of a pattern (频发, 经常) and not of now."""
+    faulty = [s for s in _SENTENCE.split(folded) if _FAULT_NOW.search(s)]
+    return bool(faulty) and all(_PATTERN.search(s) and not _NOW.search(s) for s in faulty)
+
+
+# The model must itself lean towards a repair before the rule turns a complaint into one (repair at least
+# this share of complaint): otherwise the fault is a side remark of a complaint about people or fees
+# (经理不作为: 地库漏水、单元门坏…一个都没动), and it becomes the secondary intent instead.
+_REPAIR_LEANING = 0.6
+
+
+def primary(intent: str, folded: str, categories: set[str], ranked: dict[str, float]) -> str:
+    """The intent the rule gives a message the model read as `intent` (only complaints can change)."""
+    if intent != "complaint" or ranked.get("repair", 0.0) < _REPAIR_LEANING * ranked.get("complaint", 1.0) \
+            or not _fault_now(folded, categories) \
+            or _pattern_only(folded):
+        return intent
+    return "repair" if _FIX.search(folded) else intent
+
+
+# A call for help now: with a present emergency it is a repair whatever the model read (救命 电梯困人了 快来).
+_HELP = re.compile(r"救命|快来|快点来|赶紧来|马上来|立刻来|快派|赶紧派|马上派|立即派|立刻派|快叫|求求|急急|十万火急")
+
+
+def emergency_intent(intent: str, folded: str) -> str:
+    """The intent of a message describing a present emergency: a repair, unless it is a complaint or an
+    inquiry that does not call for help (消防通道被堵 着火了怎么办 stays what it is)."""
+    if intent in ("complaint", "inquiry") and not _HELP.search(folded):
+        return intent
+    return "repair"
+
+
+def secondary(intent: str, folded: str, categories: set[str], ranked: dict[str, float]) -> str | None:
+    """The second intent of the three a message clearly carries, or None."""
+    if intent == "repair" and (_BLAME.search(folded) or (_STILL.search(folded) and _DONE_BEFORE.search(folded))):
+        return "complaint"
+    if intent == "complaint" and _fault_now(folded, categories) and _FIX.search(folded) \
+            and not _pattern_only(folded) and ranked.get("repair", 0) > .05:
+        return "repair"
+    return None

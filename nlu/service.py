@@ -16,6 +16,7 @@ from .entities import Entity, EntityExtractor, address_value
 from .rasa_client import BackendUnavailable, RasaClient
 from .training_data import TRAIN_FILE, category_terms, load
 from . import rules
+from .text import READ_CHARS
 from .urgency import is_urgent
 
 log = logging.getLogger(__name__)
@@ -82,26 +83,34 @@ class NLU:
         return self._postprocess(text, result, analysis)
 
     def _parse_embedded(self, text: str, analysis) -> dict:
-        ranking = self.embedded.predict(text, self.extractor.signals(analysis))
+        ranking = self.embedded.predict(text[:READ_CHARS], self.extractor.signals(analysis))
         return {"text": text,
                 "intent": {"name": ranking[0][0], "confidence": ranking[0][1]},
                 "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
                 "entities": []}
 
     def _postprocess(self, text: str, result: dict, analysis) -> dict:
+        ranked = {r["name"]: r["confidence"] for r in result.get("intent_ranking") or []}
         intent = result.get("intent") or {"name": FALLBACK_INTENT, "confidence": 0.0}
-        if intent.get("name") == "complaint" and rules.angry_repair(analysis.folded,
-                                                                    self.extractor.mentioned_categories(analysis)):
-            ranked = {r["name"]: r["confidence"] for r in result.get("intent_ranking") or []}
-            intent = {"name": "repair", "confidence": max(ranked.get("repair", 0.0), self.threshold)}
+        folded = analysis.folded[:READ_CHARS]
+        categories = self.extractor.mentioned_categories(analysis)
+        name = rules.primary(intent.get("name", FALLBACK_INTENT), folded, categories, ranked)
+        emergency = is_urgent(text[:READ_CHARS])
+        if emergency:
+            name = rules.emergency_intent(name, folded)
+        if name != intent.get("name"):
+            intent = {"name": name, "confidence": max(ranked.get(name, 0.0), self.threshold)}
         if intent.get("confidence", 0.0) < self.threshold:
             intent = {"name": FALLBACK_INTENT, "confidence": intent.get("confidence", 0.0)}
+        second = rules.secondary(intent["name"], folded, categories, ranked)
         entities = self.extractor.finish(analysis, intent["name"])
         entities += self._foreign_entities(result.get("entities") or [], entities)
         return {"text": text, "intent": intent,
                 "intent_ranking": result.get("intent_ranking") or [intent],
                 "entities": [e.as_dict() for e in sorted(entities, key=lambda e: e.start)],
-                "urgent": is_urgent(text),
+                "urgent": intent["name"] == "repair" and emergency,
+                "secondary_intent": {"name": second, "confidence": round(max(ranked.get(second, 0.0), 0.5), 3)}
+                if second else None,
                 **({"fallback": True} if result.get("fallback") else {})}
 
     def _foreign_entities(self, raw: list[dict], own: list[Entity]) -> list[Entity]:

@@ -50,7 +50,15 @@ def test_rasa_answers_with_the_same_shape_and_normalised_entities(rasa, nlu_var_
     assert result["intent_ranking"][0]["name"] == "repair" and len(result["intent_ranking"]) >= 5
     values = {(e["entity"], e["value"]) for e in result["entities"]}
     assert {("building", "3"), ("unit", "2"), ("room", "1201"), ("phone", "13812345678")} <= values
-    assert result["urgent"] is True
+    assert result["urgent"] is True and result["secondary_intent"] is None
+
+
+def test_rasa_answers_carry_the_rule_and_the_secondary_intent(rasa, nlu_var_dir):
+    result = _rasa_nlu(rasa, nlu_var_dir).parse("厨房水管漏了三天了还没人来修，你们物业到底管不管，赶紧派人来")
+    assert "fallback" not in result
+    assert result["intent"]["name"] == "repair"
+    assert result["secondary_intent"]["name"] == "complaint"
+    assert result["urgent"] is False
 
 
 def test_rasa_needs_its_token(rasa, nlu_var_dir):
