@@ -10,7 +10,11 @@ import yaml
 from click.testing import CliRunner
 
 from handlers import knowledge
-from handlers.knowledge_cli import EVAL_FILE, evaluate, kb_cli, load_queries
+from handlers.knowledge import base
+from handlers.knowledge.features import features as question_features
+from handlers.knowledge.cli import kb_cli
+from handlers.knowledge.evaluation import EVAL_FILE, evaluate, load_queries
+from handlers.knowledge.weights import Weights
 
 QUESTIONS = [q["text"] for q in load_queries(EVAL_FILE)]
 
@@ -24,12 +28,12 @@ def test_exported_weights_score_exactly_as_scikit_learn(kb):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    texts, owners = knowledge._training_set(kb.entries)
+    texts, owners = base.training_set(kb.entries)
     vectorizer = TfidfVectorizer(analyzer=lambda features: features, sublinear_tf=True)
     classifier = LogisticRegression(C=20, max_iter=5000).fit(vectorizer.fit_transform(texts), owners)
-    features = [knowledge._features(q) for q in QUESTIONS + ["", "😀😀", "完全无关的一句话 abc 123"]]
-    expected = classifier.predict_proba(vectorizer.transform(features))
-    got = np.array([kb.weights.probabilities(f) for f in features])
+    vectors = [question_features(q) for q in QUESTIONS + ["", "😀😀", "完全无关的一句话 abc 123"]]
+    expected = classifier.predict_proba(vectorizer.transform(vectors))
+    got = np.array([kb.weights.probabilities(f) for f in vectors])
     assert got == pytest.approx(expected, abs=1e-9)
 
 
@@ -60,11 +64,11 @@ def test_trained_weights_are_kept_for_the_next_process(tmp_path, monkeypatch, ca
     first = knowledge.load(path, cache)
     [kept] = cache.glob("kb-*.npz")
 
-    monkeypatch.setattr(knowledge._Weights, "fit", classmethod(lambda *a: pytest.fail("retrained")))
+    monkeypatch.setattr(Weights, "fit", classmethod(lambda *a: pytest.fail("retrained")))
     again = knowledge.load(path, cache)
     assert again.search("快递柜在哪儿", 1)[0].entry.id == "parcel"
-    assert again.weights.probabilities(knowledge._features("停水了")) == \
-        pytest.approx(first.weights.probabilities(knowledge._features("停水了")), abs=1e-12)
+    assert again.weights.probabilities(question_features("停水了")) == \
+        pytest.approx(first.weights.probabilities(question_features("停水了")), abs=1e-12)
     monkeypatch.undo()
 
     write_kb(path, ENTRIES + [{"id": "pets", "questions": ["可以养狗吗"], "answer": "可以，遛狗请牵绳。"}])
