@@ -14,7 +14,7 @@ import click
 
 from . import base
 from .entries import KnowledgeBaseError
-from .evaluation import EVAL_FILE, decision, evaluate, format_report, load_queries
+from .evaluation import EVAL_FILES, evaluate, format_report, load_queries
 
 kb_cli = click.Group("kb", help="The inquiry knowledge base (咨询): try questions, evaluate on labelled ones.")
 
@@ -48,22 +48,29 @@ def ask_command(kb_path: Path | None) -> None:
         if not text:
             continue
         ranking = kb.search(text, limit=3)
-        click.echo(json.dumps({"text": text, "decision": decision(kb, ranking[0]), "entry": ranking[0].entry.id,
+        click.echo(json.dumps({"text": text, "decision": kb.decide(text).action, "entry": ranking[0].entry.id,
+                               "none": round(ranking[0].unknown, 4),
                                "ranking": [{"entry": m.entry.id, "score": round(m.score, 4)} for m in ranking]},
                               ensure_ascii=False))
 
 
 @kb_cli.command("evaluate")
-@click.option("--file", "path", type=click.Path(dir_okay=False, path_type=Path), default=EVAL_FILE,
-              show_default=True, help="labelled questions (queries: [{text, expected}])")
+@click.option("--file", "paths", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="labelled questions (queries: [{text, expected}]), repeatable "
+                   "[default: tests/data/kb_queries.yml, kb_queries_dev.yml and kb_queries_fresh.yml, those present]")
 @_file_option
-@click.option("--errors", is_flag=True, help="also list the questions answered with a wrong entry")
-@click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
-def evaluate_command(path: Path, kb_path: Path | None, errors: bool, as_json: bool) -> None:
-    """Measure the knowledge base on labelled resident questions."""
+@click.option("--errors", is_flag=True, help="also list the questions treated wrongly")
+@click.option("--json", "as_json", is_flag=True, help="print the reports as JSON, by file")
+def evaluate_command(paths: tuple[Path, ...], kb_path: Path | None, errors: bool, as_json: bool) -> None:
+    """Measure the knowledge base on labelled resident questions, each file separately."""
     kb = _load(kb_path)
+    paths = paths or tuple(path for path in EVAL_FILES if path.is_file())
     try:
-        report = evaluate(kb, load_queries(path))
+        reports = {str(path): evaluate(kb, load_queries(path)) for path in paths}
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else format_report(report, errors))
+    if as_json:
+        click.echo(json.dumps(reports, ensure_ascii=False, indent=2))
+        return
+    click.echo("\n\n".join(f"{path} ({report['queries']} questions)\n{format_report(report, errors)}"
+                           for path, report in reports.items()))

@@ -43,6 +43,8 @@ def parse_entries(items: list, where: str) -> list[Entry]:
         missing = [k for k in ("id", "questions", "answer") if not item.get(k)]
         if missing:
             raise KnowledgeBaseError(f"{place}: missing {', '.join(missing)}")
+        if not isinstance(item["questions"], list) or not isinstance(item.get("keywords") or [], list):
+            raise KnowledgeBaseError(f"{place}: questions and keywords must be lists")
         if item["id"] in seen:
             raise KnowledgeBaseError(f"{place}: id {item['id']!r} is used twice")
         seen.add(item["id"])

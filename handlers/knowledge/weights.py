@@ -18,13 +18,14 @@ class Weights:
         self.idf, self.coef, self.intercept, self.classes = idf, coef, intercept, classes
 
     @classmethod
-    def fit(cls, texts: list[list[str]], owners: list[int]) -> "Weights":
-        """Train on feature lists and the index of the class each belongs to."""
+    def fit(cls, texts: list[list[str]], owners: list[int], class_weight: dict[int, float] | None = None) -> "Weights":
+        """Train on feature lists and the index of the class each belongs to (weighted per class when given)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
         vectorizer = TfidfVectorizer(analyzer=lambda features: features, sublinear_tf=True)
-        classifier = LogisticRegression(C=20, max_iter=5000)
+        weights = {owner: 1.0 for owner in set(owners)} | (class_weight or {})
+        classifier = LogisticRegression(C=20, max_iter=5000, class_weight=weights)
         classifier.fit(vectorizer.fit_transform(texts), owners)
         vocabulary = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
         return cls(vocabulary, vectorizer.idf_, classifier.coef_, classifier.intercept_, classifier.classes_)
