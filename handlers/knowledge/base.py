@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,7 @@ class KnowledgeBase:
         unknown = np.flatnonzero(classes == len(entries))
         self._unknown_column = int(unknown[0]) if len(unknown) else None
         self._estates: OrderedDict[str, tuple[str, KnowledgeBase]] = OrderedDict()
+        self._estates_lock = threading.Lock()  # gunicorn's threads share one knowledge base
 
     def search(self, question: str, limit: int = 3) -> list[Match]:
         """Best entries for a question, highest score first, each with the "none of these" score."""
@@ -87,14 +89,16 @@ class KnowledgeBase:
         """This (company) knowledge base with an estate's entries laid over it (layers.py): trained once
         per content, then kept in memory (the latest few estates) and in cache_dir."""
         content = repr(entries)  # the estate's own entries are few: comparing them costs microseconds
-        kept = self._estates.get(estate)
+        with self._estates_lock:
+            kept = self._estates.get(estate)
         if kept is None or kept[0] != content:
             merged = layer(self.entries, entries, f"estate {estate}")
             kept = (content, KnowledgeBase(merged, weights_for(merged, self.cache_dir, _scope(estate)), self.cache_dir))
-        self._estates[estate] = kept
-        self._estates.move_to_end(estate)
-        while len(self._estates) > _ESTATES_KEPT:
-            self._estates.popitem(last=False)
+        with self._estates_lock:
+            self._estates[estate] = kept
+            self._estates.move_to_end(estate)
+            while len(self._estates) > _ESTATES_KEPT:
+                self._estates.popitem(last=False)
         return kept[1]
 
 
@@ -103,6 +107,7 @@ def _scope(estate: str) -> str:
     if re.fullmatch(r"[A-Za-z0-9_]{1,40}", estate):
         return f"kbestate_{estate}"
     return f"kbestate_{hashlib.sha1(estate.encode()).hexdigest()[:12]}"
+
 
 def load(path: str | Path = DEFAULT_FILE, cache_dir: str | Path | None = None) -> KnowledgeBase:
     """Read and check the knowledge file, with its classifier (kept trained in `cache_dir` when

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from handlers import knowledge
+from handlers.knowledge import base
 from handlers.knowledge.layers import layer
 from handlers.knowledge.weights import Weights
 
@@ -46,6 +47,18 @@ def test_an_estate_is_trained_once_and_kept(tmp_path, monkeypatch):
     assert [e.id for e in other.entries] == ["water", "fee"]
     kept = sorted(p.name.split("-")[0] for p in (tmp_path / "cache").glob("*.npz"))
     assert kept[0] == "kb" and len(kept) == 3          # the company's, jx2's newest, and 锦绣三期's
+
+
+def test_only_the_latest_estates_stay_in_memory_the_others_reload_without_training(tmp_path, monkeypatch):
+    monkeypatch.setattr(base, "_ESTATES_KEPT", 2)
+    company = knowledge.load(write_kb(tmp_path / "kb.yml", ENTRIES), tmp_path / "cache")
+    layers = {name: [{"id": "fee", "answer": f"物业费请到{name}服务中心缴纳。"}] for name in ("a", "b", "c")}
+    first = {name: company.for_estate(name, entries) for name, entries in layers.items()}
+    assert list(company._estates) == ["b", "c"]
+    monkeypatch.setattr(Weights, "fit", classmethod(lambda *a, **k: pytest.fail("retrained")))
+    again = company.for_estate("a", layers["a"])
+    assert again is not first["a"] and again.answer("物业费在哪交").entry.answer == "物业费请到a服务中心缴纳。"
+    assert company.for_estate("c", layers["c"]) is first["c"]
 
 
 @pytest.mark.parametrize("estate, problem", [
