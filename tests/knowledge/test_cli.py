@@ -1,0 +1,62 @@
+"""`wuye kb ask` and `wuye kb evaluate`."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from handlers.knowledge.cli import kb_cli
+
+from .conftest import ENTRIES, write_kb
+
+
+def test_kb_ask_prints_the_decision_and_ranking_per_question(tmp_path, monkeypatch):
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    path = write_kb(tmp_path / "knowledge.yml", ENTRIES)
+    result = CliRunner().invoke(kb_cli, ["ask", "--kb", str(path)], input="快递柜在哪儿\n\n物业费在哪交\n")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["entry"] for line in lines] == ["parcel", "fee"]
+    assert lines[0]["decision"] in ("answer", "offer", "ticket") and len(lines[0]["ranking"]) == 3
+    assert lines[0]["ranking"][0]["score"] >= lines[0]["ranking"][1]["score"] and 0 <= lines[0]["none"] <= 1
+
+
+def _queries(path, queries):
+    path.write_text(yaml.safe_dump({"queries": queries}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_kb_evaluate_reports_each_file_separately(tmp_path, monkeypatch):
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    path = write_kb(tmp_path / "knowledge.yml", ENTRIES)
+    first = _queries(tmp_path / "first.yml", [
+        {"text": "快递柜在哪儿", "expected": "parcel"}, {"text": "物业费在哪交", "expected": "fee"},
+        {"text": "附近哪家火锅店好吃", "expected": None}])
+    second = _queries(tmp_path / "second.yml", [{"text": "什么时候来水啊", "expected": "water"}])
+    args = ["evaluate", "--kb", str(path), "--file", str(first), "--file", str(second)]
+    result = CliRunner().invoke(kb_cli, args + ["--json"])
+    assert result.exit_code == 0, result.output
+    reports = json.loads(result.output)
+    assert list(reports) == [str(first), str(second)]
+    assert reports[str(first)]["answerable"] == 2 and reports[str(first)]["first_right"] == 2
+    assert reports[str(first)]["unanswerable"] == 1 and reports[str(first)]["unanswerable_ticket"] == 1
+    assert reports[str(second)]["queries"] == 1
+    text = CliRunner().invoke(kb_cli, args).output
+    assert f"{first} (3 questions)" in text and f"{second} (1 questions)" in text
+    assert "100.0%  (2/2)" in text
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("queries: [{text: 快递在哪}]", "needs text and expected"),
+    ("queries: [{text: 快递在哪, expected: nowhere}]", "not in the knowledge file: nowhere"),
+    ("queries: [", "cannot read"),
+])
+def test_kb_evaluate_refuses_a_bad_questions_file_with_one_line(tmp_path, monkeypatch, content, problem):
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    path = write_kb(tmp_path / "knowledge.yml", ENTRIES)
+    queries = tmp_path / "queries.yml"
+    queries.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(kb_cli, ["evaluate", "--kb", str(path), "--file", str(queries)])
+    assert result.exit_code == 1 and problem in result.output and len(result.output.strip().splitlines()) == 1
