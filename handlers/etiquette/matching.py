@@ -37,11 +37,12 @@ def rule_violations(rules: Rules, text: str, skel: str, offsets: list[int]) -> l
     hits = [h for h in hits if _placed(rules.fillers, skel, h) and not any(
         a < h.end and h.start < b and (a < h.start or h.end < b) for a, b in harmless)]
     masked = _mask(skel, hits) if any(h.rule.contexts for h in hits) else skel
-    kept = [h for h in hits if not any(_holds(c, skel, masked, h) for c in h.rule.contexts)]
+    bare = {id(h) for h in hits if h.rule.contexts and _bare(rules.fillers, skel, h)}
+    kept = [h for h in hits if not _excused(h, skel, masked, id(h) in bare)]
     if len(kept) < len(hits) and any(h.rule.contexts for h in kept):
         # words excused by their own context (我们已经联系楼上) are polite: they may excuse the rest
         masked = _mask(skel, kept)
-        kept = [h for h in kept if not any(_holds(c, skel, masked, h) for c in h.rule.contexts)]
+        kept = [h for h in kept if not _excused(h, skel, masked, id(h) in bare)]
     kept = [h for h in kept if not any(o is not h and o.start <= h.start and h.end <= o.end
                                        and (o.end - o.start) > (h.end - h.start) for o in kept)]
     seen, violations = set(), []
@@ -68,6 +69,21 @@ def _placed(fillers: frozenset[str], skel: str, hit: Hit) -> bool:
     return all(c in fillers or c == SEP for c in rest)
 
 
+def _excused(hit: Hit, skel: str, masked: str, bare: bool) -> bool:
+    return any(_holds(c, skel, masked, hit, bare) for c in hit.rule.contexts)
+
+
+# A banned phrase with nothing else in its clause but these (and fillers) is a bare answer: 没办法，… / 我不知道，…
+_SUBJECTS = re.compile("我们|咱们|我|俺|咱|这个|那个|这|那|也|都|真的|真|实在|确实")
+
+
+def _bare(fillers: frozenset[str], skel: str, hit: Hit) -> bool:
+    """The hit is its clause: 没办法，电梯配件要等到周五 (a promise elsewhere does not excuse that opening)."""
+    begin, finish = clause_of(skel, hit.start, hit.end)
+    rest = _SUBJECTS.sub("", skel[begin:hit.start] + skel[hit.end:finish])
+    return all(c in fillers for c in rest)
+
+
 def clause_of(skel: str, start: int, end: int) -> tuple[int, int]:
     """(begin, end) of the clause of the skeleton holding start..end."""
     begin = skel.rfind(SEP, 0, start) + 1
@@ -84,7 +100,7 @@ def _mask(skel: str, hits: list[Hit]) -> str:
     return "".join(chars)
 
 
-def _holds(context: Context, skel: str, masked: str, hit: Hit) -> bool:
+def _holds(context: Context, skel: str, masked: str, hit: Hit, bare: bool) -> bool:
     begin, finish = clause_of(skel, hit.start, hit.end)
     if context.a_not_a and _a_not_a(skel, begin, hit):
         return True
@@ -95,8 +111,11 @@ def _holds(context: Context, skel: str, masked: str, hit: Hit) -> bool:
     if context.after is not None:
         if any(context.within is None or a <= context.within for a, _ in context.after.spans(skel[hit.end:finish])):
             return True
-    if context.anywhere is not None:
-        for a, b in context.anywhere.spans(masked):
+    anywhere = context.anywhere
+    if bare and context.bare_clause is not True:
+        anywhere = context.bare_clause or None
+    if anywhere is not None:
+        for a, b in anywhere.spans(masked):
             window = skel[max(0, a - 4):a].rsplit(SEP, 1)[-1]
             if not (context.not_after_negation and (_NEGATIVE_PROMISE.search(window)
                                                     or _NEGATION.search(masked, a, b))):

@@ -21,7 +21,7 @@ PLACES = ("anywhere", "alone", "clause_end", "whole")
 _TOP_KEYS = {"categories", "rules", "contexts", "harmless", "spellings", "words", "fillers"}
 _CATEGORY_KEYS = {"name", "severity", "suggestion"}
 _RULE_KEYS = {"category", "phrases", "allowed_when", "where", "note"}
-_CONTEXT_KEYS = {"note", "before", "after", "anywhere", "within", "not_after_negation", "a_not_a"}
+_CONTEXT_KEYS = {"note", "before", "after", "anywhere", "within", "not_after_negation", "a_not_a", "bare_clause"}
 
 
 class EtiquetteRulesError(Exception):
@@ -38,6 +38,9 @@ class Context:
     within: int | None
     not_after_negation: bool
     a_not_a: bool
+    # what excuses a banned phrase that is a clause of its own (没办法，…): anywhere (True), nothing
+    # (False) or only these words
+    bare_clause: "Matcher | bool" = True
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,15 @@ def _context(name: str, spec, notation: Notation) -> Context:
     if within is not None and (not isinstance(within, int) or within < 0):
         raise RulesProblem(f"{where}.within: must be a whole number")
     return Context(name, parts["before"], parts["after"], parts["anywhere"], within,
-                   bool(spec.get("not_after_negation", False)), a_not_a)
+                   bool(spec.get("not_after_negation", False)), a_not_a, _bare_clause(spec, notation, where))
+
+
+def _bare_clause(spec: dict, notation: Notation, where: str) -> "Matcher | bool":
+    value = spec.get("bare_clause", True)
+    if isinstance(value, bool):
+        return value
+    entries = _list(value, f"{where}.bare_clause")
+    return Matcher(entries, notation, f"{where}.bare_clause", False, False) if entries else False
 
 
 def _rule(number: int, spec, categories, contexts, notation: Notation) -> Rule:

@@ -280,3 +280,24 @@ def test_every_desk_reply_passes(etiquette):
     assert len(texts) > 50
     blocked = [(t, etiquette.check(t).violations) for t in texts if not etiquette.check(t).allowed]
     assert blocked == []
+
+
+# ---------------------------------------------------------------- banned openings followed by facts
+
+@pytest.mark.parametrize("text", [
+    "没办法，电梯配件要等到周五才到", "没空，周日上午再派人", "等一会，我在忙，半小时后给你回电话",
+    "没办法解决，电梯厂家的人后天才来", "不知道，王经理周一回来", "我不知道，物业费缴费窗口在南门，早上八点半开门",
+])
+def test_a_banned_opening_is_not_excused_by_the_facts_after_it(etiquette, text):
+    blocked_as(etiquette, text)
+
+
+@pytest.mark.parametrize("text", [
+    "如果这个时间不行的话我们换一天", "不知道您明天是否方便", "等一下，我这就查",
+    "师傅正在吃饭，吃完马上过去，大概20分钟", "这个暂时没办法，我们正在协调，明天中午前给您结果",
+    "不行不行，不能让您自己垫钱，材料费我们来出", "您好，有什么事吗？",
+    "不好意思，这个我不太懂，已经请工程部的王工来跟您说明，他五分钟后给您打电话",
+])
+def test_a_phrase_of_its_own_is_excused_by_an_immediate_action_or_its_own_clause(etiquette, text):
+    verdict = etiquette.check(text)
+    assert verdict.allowed, verdict.violations
