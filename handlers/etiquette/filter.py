@@ -41,11 +41,18 @@ class EtiquetteFilter:
         return made
 
     def _check_suggestions(self) -> None:
-        for name, spec in self._rules.categories.items():
-            text = spec["suggestion"].format(facts="")
+        wording = self._rules.wording
+        texts = {f"categories.{name}.suggestion": spec["suggestion"].format(facts="")
+                 for name, spec in self._rules.categories.items()}
+        texts.update({f"categories.{name}.rewrite": frame.format(reply="")
+                      for name, frame in wording.frames.items()})
+        texts.update({"rewrites.takeover": wording.takeover.format(party="燃气公司"),
+                      "rewrites.time": wording.time.format(time="明天上午"),
+                      "rewrites.phone": wording.phone.format(phone="96577")})
+        for where, text in texts.items():
             found = self.violations(text)
             if found:
-                raise EtiquetteRulesError(f"{self.path}: categories.{name}.suggestion is itself banned "
+                raise EtiquetteRulesError(f"{self.path}: {where} is itself banned "
                                           f"({found[0].phrase!r}, {found[0].category})")
 
     def check(self, text: str) -> Verdict:
@@ -53,8 +60,13 @@ class EtiquetteFilter:
         violations = self.violations(text)
         if not violations:
             return Verdict(text, True, (), None)
-        suggestion = suggest(text, violations, self._rules.categories, lambda t: not self.violations(t))
+        suggestion = suggest(text, violations, self._rules, self.violations, self.rule_violations)
         return Verdict(text, False, tuple(violations), suggestion)
+
+    def rule_violations(self, text: str) -> list[Violation]:
+        """What the rules alone find in a text."""
+        skel, offsets = skeleton(text)
+        return rule_violations(self._rules, text, skel, offsets) if skel else []
 
     def violations(self, text: str) -> list[Violation]:
         """What the rules find, or else what the learned model finds (its worst clause)."""

@@ -45,27 +45,43 @@ class Matcher:
             else:
                 self._patterns.insert(0, (re.compile(body), False, first_chars(body)))
 
-    def spans(self, text: str):
+    def spans(self, text: "str | Indexed"):
         """(start, end) of every match in text, without a clause mark at either end."""
+        indexed = text if isinstance(text, Indexed) else None
+        raw = indexed.text if indexed is not None else text
+        chars = indexed.chars if indexed is not None else raw
         for pattern, overlapping, first in self._patterns:
-            if first is not None and first.isdisjoint(text):
+            if first is not None and first.isdisjoint(chars):
                 continue
-            for a, b in _found(pattern, overlapping, first, text):
+            for a, b in _found(pattern, overlapping, first, raw, indexed):
                 # an optional last part, "这有啥(的|)", must not swallow the next clause mark
-                while a < b and text[a] in EDGE:
+                while a < b and raw[a] in EDGE:
                     a += 1
-                while b > a and text[b - 1] in EDGE:
+                while b > a and raw[b - 1] in EDGE:
                     b -= 1
                 if a < b:
                     yield a, b
 
 
-def _found(pattern, overlapping: bool, first, text: str):
+class Indexed:
+    """A text with the places of each of its characters, made once and read by every rule group."""
+    __slots__ = ("text", "chars", "places")
+
+    def __init__(self, text: str):
+        places: dict[str, list[int]] = {}
+        for i, c in enumerate(text):
+            places.setdefault(c, []).append(i)
+        self.text, self.places, self.chars = text, places, frozenset(places)
+
+
+def _found(pattern, overlapping: bool, first, text: str, indexed: Indexed | None):
     if not overlapping:
         return (m.span() for m in pattern.finditer(text))
     if first is None:
         return (m.span(1) for m in pattern.finditer(text))
     match = pattern.match            # one try at each possible start
+    if indexed is not None:
+        return (m.span() for c in first & indexed.chars for m in (match(text, i, c) for i in indexed.places[c]) if m)
     return (m.span() for m in (match(text, i, c) for i, c in enumerate(text) if c in first) if m)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .matcher import Indexed
 from .rules import Context, Rule, Rules
 from .skeleton import MASK, SEP
 from .verdict import Violation
@@ -30,10 +31,11 @@ class Hit:
 
 def rule_violations(rules: Rules, text: str, skel: str, offsets: list[int]) -> list[Violation]:
     """The violations the rule groups find in a reply (skel and offsets from skeleton(text))."""
-    hits = [Hit(a, b, rule) for rule in rules.rules for a, b in rule.pattern.spans(skel)]
+    indexed = Indexed(skel)
+    hits = [Hit(a, b, rule) for rule in rules.rules for a, b in rule.pattern.spans(indexed)]
     if not hits:
         return []
-    harmless = list(rules.harmless.spans(skel)) if rules.harmless else []
+    harmless = list(rules.harmless.spans(indexed)) if rules.harmless else []
     hits = [h for h in hits if _placed(rules.fillers, skel, h) and not any(
         a < h.end and h.start < b and (a < h.start or h.end < b) for a, b in harmless)]
     masked = _mask(skel, hits) if any(h.rule.contexts for h in hits) else skel

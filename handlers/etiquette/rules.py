@@ -13,13 +13,14 @@ import yaml
 from .matcher import Matcher
 from .notation import WORD_REF, Notation, RulesProblem, clean, compile_phrase
 from .skeleton import JOIN
+from .wording import Wording, read_wording
 
 DEFAULT_RULES = Path(__file__).parent / "data" / "etiquette.yml"
 CATEGORIES = ("refusing", "deflecting", "not_knowing", "delaying", "dismissing", "rude", "curt")
 PLACES = ("anywhere", "alone", "clause_end", "whole")
 
-_TOP_KEYS = {"categories", "rules", "contexts", "harmless", "spellings", "words", "fillers"}
-_CATEGORY_KEYS = {"name", "severity", "suggestion"}
+_TOP_KEYS = {"categories", "rules", "contexts", "harmless", "spellings", "words", "fillers", "rewrites"}
+_CATEGORY_KEYS = {"name", "severity", "suggestion", "rewrite"}
 _RULE_KEYS = {"category", "phrases", "allowed_when", "where", "note"}
 _CONTEXT_KEYS = {"note", "before", "after", "anywhere", "within", "not_after_negation", "a_not_a", "bare_clause"}
 
@@ -62,6 +63,7 @@ class Rules:
     fillers: frozenset[str]
     categories: dict[str, dict]
     notation: Notation
+    wording: Wording
 
 
 def read_rules(path: Path) -> Rules:
@@ -99,7 +101,8 @@ def _build(data, path: Path) -> Rules:
     fillers = data.get("fillers") or ""
     if not isinstance(fillers, str):
         raise RulesProblem("fillers: must be one line of characters")
-    return Rules(path, rules, harmless, frozenset(clean(fillers)) | {JOIN}, categories, notation)
+    wording = read_wording(data.get("rewrites"), categories, data.get("categories"), notation)
+    return Rules(path, rules, harmless, frozenset(clean(fillers)) | {JOIN}, categories, notation, wording)
 
 
 def _known_keys(spec: dict, allowed: set[str], where: str) -> None:

@@ -1,11 +1,16 @@
-"""The polite rewrite offered for a blocked reply."""
+"""The polite reply offered for a blocked one: its rewrite when that passes, else a safe stock reply."""
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from nlu.text import fold
 
+from .rewrite import rewrite_content
+from .rules import Rules
 from .verdict import Violation
+
+ROUNDS = 3      # a rewrite that still holds banned words is rewritten again, at most this often
 
 _TICKET = re.compile(r"[a-z]{2,4}-\d{6,8}-\d{2,6}", re.IGNORECASE)
 _NUM = "[0-9一二两三四五六七八九十]"
@@ -16,17 +21,41 @@ _TIME = re.compile(rf"{_DAY}?{_PART}{_CLOCK}?|{_DAY}{_CLOCK}|\d{{1,2}}:\d\d"
                    rf"|[0-9一二两三四五六七八九十半]+(?:分钟|个?小时)(?:内|以内|之内|后|左右)?")
 
 
-def suggest(text: str, violations: list[Violation], categories: dict[str, dict], passes) -> str:
-    """The suggestion of the most serious category, with the ticket code and times of the original
-    kept when the result still `passes` (a function of a text)."""
-    worst = max(violations, key=lambda v: categories[v.category]["severity"])
-    template = categories[worst.category]["suggestion"]
+Find = Callable[[str], list[Violation]]
+
+
+def suggest(text: str, violations: list[Violation], rules: Rules, find: Find, find_words: Find) -> str:
+    """The suggestion for a blocked reply; `find` gives the violations of a text (the filter's),
+    `find_words` those of the rules alone."""
+    worst = max(violations, key=lambda v: rules.categories[v.category]["severity"]).category
+    rewritten = _rewritten(text, violations, rules.wording.frames[worst], rules, find, find_words)
+    if rewritten:
+        return rewritten
+    template = rules.categories[worst]["suggestion"]
     facts = _facts(text)
     if facts:
         candidate = template.format(facts=facts)
-        if passes(candidate):
+        if not find(candidate):
             return candidate
     return template.format(facts="")
+
+
+def _rewritten(text: str, violations: list[Violation], frame: str, rules: Rules, find: Find,
+               find_words: Find) -> str | None:
+    """The reply's own words without the banned ones, framed; None when nothing passes."""
+    before = len(frame.split("{reply}", 1)[0])
+    content, found = text, violations
+    for _ in range(ROUNDS):
+        content = rewrite_content(content, found, rules.wording, find_words)
+        if not content:
+            return None
+        candidate = frame.format(reply=content)
+        found = [Violation(v.phrase, v.category, v.start - before, v.end - before) for v in find(candidate)]
+        if not found:
+            return candidate
+        if any(v.start < 0 or v.end > len(content) for v in found):
+            return None         # the frame itself reads badly with these words
+    return None
 
 
 def _facts(text: str) -> str:
