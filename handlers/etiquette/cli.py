@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .evaluation import EVAL_FILE, evaluate, format_report, load_labelled
+from .evaluation import (EVAL_FILE, evaluate, evaluate_rewrites, format_report, format_rewrites_report,
+                         load_labelled, load_rewrites)
 from .filter import EtiquetteFilter
 from .rules import DEFAULT_RULES, EtiquetteRulesError
 
@@ -49,14 +50,20 @@ def check_command(rules: Path) -> None:
 @etiquette_cli.command("evaluate")
 @click.option("--file", "path", type=click.Path(dir_okay=False, path_type=Path), default=EVAL_FILE,
               show_default=True, help="labelled replies (replies: [{text, allowed, category}])")
+@click.option("--rewrites", "rewrites", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="instead: blocked replies with the facts their suggestion must keep (replies: [{text, facts}])")
 @_rules_option
-@click.option("--errors", is_flag=True, help="list every misclassified reply")
-def evaluate_command(path: Path, rules: Path, errors: bool) -> None:
-    """Recall of banned replies, polite replies passed, precision, per category, and speed."""
+@click.option("--errors", is_flag=True, help="list every misclassified reply (or every rewrite that lost a fact)")
+def evaluate_command(path: Path, rewrites: Path | None, rules: Path, errors: bool) -> None:
+    """Recall of banned replies, polite replies passed, precision, per category, and speed; with
+    --rewrites, the share of suggestions that keep every fact of the blocked reply and pass the filter."""
     etiquette = _load_filter(rules)
     try:
-        replies = load_labelled(path)
+        replies = load_rewrites(rewrites) if rewrites else load_labelled(path)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"rules: {rules}   data: {path} ({len(replies)} replies)")
-    click.echo(format_report(evaluate(etiquette, replies), show_errors=errors))
+    click.echo(f"rules: {rules}   data: {rewrites or path} ({len(replies)} replies)")
+    if rewrites:
+        click.echo(format_rewrites_report(evaluate_rewrites(etiquette, replies), show_errors=errors))
+    else:
+        click.echo(format_report(evaluate(etiquette, replies), show_errors=errors))

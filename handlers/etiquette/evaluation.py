@@ -1,4 +1,4 @@
-"""Measuring the filter on labelled replies: blocked, passed, per category, and speed."""
+"""Measuring the filter: labelled replies (blocked, passed, per category, speed) and rewrites (facts kept)."""
 from __future__ import annotations
 
 import statistics
@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from ..yamlfile import read_list
 from .filter import EtiquetteFilter
 from .model import read_labelled
 from .rules import CATEGORIES
@@ -73,4 +74,59 @@ def format_report(report: dict, show_errors: bool = False) -> str:
             found = ", ".join(f"{p}/{c}" for p, c in error["violations"]) or "-"
             label = f" [{error['category']}]" if error["category"] else ""
             lines.append(f"  should be {error['expected']}{label}: {error['text']}   (found: {found})")
+    return "\n".join(lines)
+
+
+
+def load_rewrites(path: Path) -> list[dict]:
+    """Blocked replies with the facts a rewrite must keep: [{text, facts: [...]}]; ValueError (one line)."""
+    replies = read_list(path, "replies", "blocked replies with facts")
+    for n, reply in enumerate(replies, 1):
+        facts = reply.get("facts") if isinstance(reply, dict) else None
+        if not (isinstance(reply, dict) and isinstance(reply.get("text"), str) and reply["text"].strip()
+                and isinstance(facts, list) and facts and all(isinstance(f, (str, int, float)) for f in facts)):
+            raise ValueError(f"{path}: replies[{n}] needs text and a list of facts")
+        reply["facts"] = [str(f) for f in facts]
+    return replies
+
+
+def evaluate_rewrites(etiquette: EtiquetteFilter, replies: list[dict]) -> dict:
+    """How many blocked replies get a suggestion that keeps every listed fact, and passes the filter."""
+    rows = []
+    for reply in replies:
+        verdict = etiquette.check(reply["text"])
+        suggestion = verdict.suggestion or ""
+        lost = [fact for fact in reply["facts"] if fact not in suggestion]
+        rows.append({"text": reply["text"], "blocked": not verdict.allowed, "suggestion": verdict.suggestion,
+                     "lost": lost, "passes": verdict.allowed or etiquette.check(suggestion).allowed,
+                     "facts": len(reply["facts"])})
+    blocked = [r for r in rows if r["blocked"]]
+    return {
+        "replies": len(rows), "blocked": len(blocked),
+        "kept_all": sum(not r["lost"] for r in blocked), "passing": sum(r["passes"] for r in blocked),
+        "facts": sum(r["facts"] for r in blocked), "facts_kept": sum(r["facts"] - len(r["lost"]) for r in blocked),
+        "rows": rows,
+    }
+
+
+def format_rewrites_report(report: dict, show_errors: bool = False) -> str:
+    """The rewrite report as `wuye etiquette evaluate --rewrites` prints it."""
+    blocked = report["blocked"] or 1
+    lines = [
+        f"replies blocked:                  {100 * report['blocked'] / (report['replies'] or 1):5.1f}%  "
+        f"({report['blocked']}/{report['replies']})",
+        f"suggestion keeps every fact:      {100 * report['kept_all'] / blocked:5.1f}%  "
+        f"({report['kept_all']}/{report['blocked']} blocked replies)",
+        f"facts kept:                       {100 * report['facts_kept'] / (report['facts'] or 1):5.1f}%  "
+        f"({report['facts_kept']}/{report['facts']})",
+        f"suggestion passes the filter:     {100 * report['passing'] / blocked:5.1f}%  "
+        f"({report['passing']}/{report['blocked']})",
+    ]
+    if show_errors:
+        for row in report["rows"]:
+            if not row["blocked"]:
+                lines.append(f"  not blocked: {row['text']}")
+            elif row["lost"] or not row["passes"]:
+                problem = ("lost " + "、".join(row["lost"])) if row["lost"] else "suggestion is blocked"
+                lines.append(f"  {problem}: {row['text']}  →  {row['suggestion']}")
     return "\n".join(lines)

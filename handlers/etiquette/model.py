@@ -34,6 +34,11 @@ EXAMPLES_DIR = Path(__file__).parent / "data" / "examples"
 # (skeleton.py) and scikit-learn. A cached model is used only for the same ones.
 _CODE = (Path(__file__), Path(__file__).parent / "skeleton.py")
 THRESHOLD = 0.7
+# A rewrite of a blocked reply leaves out a clause without facts that the model, on the clause alone
+# (你 read as 您), finds this likely banned. Clauses score higher than whole replies (short, few
+# polite n-grams): factual ones reach 0.6-0.87 (你那个门禁卡我已经给你开通了), rude ones 0.93 and up
+# (想投诉尽管去投, 别人家咋都没事); measured on the rewrite development set.
+REWRITE_DOUBT = 0.9
 # Below this many characters a reply has too few n-grams for the model to judge (稍等, 嗯嗯好的, OK);
 # the rules' whole-reply and alone placements cover short curt replies.
 MIN_CHARS = 5

@@ -11,82 +11,56 @@ ours (灯泡自己换 → 灯泡我们帮您换). The frame around the kept word
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Callable
 
 from nlu.text import fold, is_cjk
 
-from .facts import find_facts
-from .skeleton import STRONG
+from .clause import Clause, kept_pieces, split_clauses
+from .facts import NAME, find_facts
 from .verdict import Violation
 from .wording import Wording
 
-# Words that mean nothing once the banned words next to them are gone (你自己…, …去吧)
-_LEADING_JUNK = re.compile(r"^(?:你们|您们|(?:你|您)(?!家)|自己|自个儿|那就|那|就|也|都|还|再|又|去|来|这个|那个|"
-                           r"所以|反正|但是|可是|而且|然后|跟|和|与|我们|我|咱们|的|了|吧|啊|呀|呢|嘛|哈|呗|\s)+")
-_TRAILING_JUNK = re.compile(r"(?:你们|您们|你|您|自己|就|也|都|还|再|又|去|吧|啊|呀|呢|嘛|哈|呗|跟|和|与|"
-                            r"我们|我|的话|这个|那个|\s)+$")
-_PUSH = re.compile("(?:找|问|打|拨|联系|咨询)(?!错)")     # banned words that send the resident somewhere
+# what may follow a party inside the same words: 楼上|1502, 社区|居委会, 前台|的刘姐
+_PARTY_TAIL = re.compile(rf"(?:[A-Za-z0-9#\-]+(?:室|号|栋|楼)?|居委会|委员会|办事处|服务中心|公司|售后|客服|热线|"
+                         rf"的?(?:{NAME.pattern}))")
+_PUSH = re.compile("(?:找|问|打|拨|联系|咨询|协商|沟通|商量|协调|解决)(?!错)")     # banned words that send the resident somewhere
 _PRONOUN_PARTIES = frozenset(("别人", "其他人", "别的人", "人家", "对方"))
+_PRONOUN_PARTY = re.compile("|".join(_PRONOUN_PARTIES))
 _THEM = frozenset(("他们", "她们"))
-_NOT_A_PARTY_START = frozenset("找问打联系去给你您自己们让叫请跟和与向到的是在归管")
-_A_NOT_A = re.compile(r"^(.{1,2})不\1$")     # 办不办, 交不交: a question that lost its sentence
+_NOT_A_PARTY_START = frozenset("找问打联系去给你您自己们让叫请跟和与向到的是在归管一下")
 _YOU = re.compile("你们|你")
+_QUESTION = re.compile(r"(?:吗|么|呢)$|是[^，]{1,8}还是[^，]{1,8}$")
 
 Find = Callable[[str], list[Violation]]
 
 
-@dataclass
-class _Clause:
-    """One clause of the reply: which characters stay, and what is said instead of banned words."""
-    start: int
-    end: int
-    keep: list[bool | None]        # kept, dropped (a gap), or None: said again in our words (no gap)
-    said: dict[int, list[tuple[str, bool]]] = field(default_factory=dict)   # offset -> (text, inline)
-    spans: list[tuple[int, int, str]] = field(default_factory=list)         # banned words, clause offsets
-
-    def say(self, at: int, text: str, inline: bool = False) -> None:
-        self.said.setdefault(at, []).append((text, inline))
-
-    def drop(self, a: int, b: int) -> None:
-        for i in range(a, b):
-            self.keep[i] = False
-
-
-def rewrite_content(text: str, violations: list[Violation], wording: Wording, find_words: Find) -> str:
+def rewrite_content(text: str, violations: list[Violation], wording: Wording, find_words: Find,
+                    sounds_rude: Callable[[str], bool] = lambda text: False) -> str:
     """What the reply says without its banned words, in polite form ("" when nothing is left);
-    `find_words` gives the banned words the rules find in a text (for words read across clauses)."""
+    `find_words` gives the banned words the rules find in a text (for words read across clauses),
+    `sounds_rude` the tone model's opinion of a clause without banned words."""
     folded = fold(text)
-    clauses = [_clause(text, a, b, violations, find_words) for a, b in split_clauses(folded)]
+    bounds = split_clauses(folded)
+    clauses = [_clause(text, a, b, violations, find_words) for a, b in bounds]
     parties = [_parties_in(folded, c, wording) for c in clauses]
     pieces: list[str] = []
     for n, clause in enumerate(clauses):
         _replace(text, folded, clause, wording)
         if clause.spans:
             _rework(text, folded, clause, wording, _nearest_party(parties, n, text))
-        pieces.extend(p for p in _pieces(text, clause, wording) if p and not _said_before(p, pieces, wording))
-    content = "，".join(pieces)
-    return _YOU.sub("您", content) + "。" if content else ""
+        new = [p for p in kept_pieces(text, folded, clause, wording, sounds_rude) if p and not _said_before(p, pieces, wording)]
+        if new and (folded[clause.end:clause.end + 1] in ("?", "？") or _QUESTION.search(new[-1])):
+            new[-1] += "？"            # a question stays a question
+        pieces.extend(new)
+    pieces = [p for p in pieces if not _time_said_elsewhere(p, pieces, wording)]
+    if not pieces:
+        return ""
+    content = "".join(p if p.endswith("？") else p + "，" for p in pieces[:-1]) + pieces[-1]
+    return _YOU.sub("您", content) + ("" if content.endswith("？") else "。")
 
 
-def split_clauses(folded: str) -> list[tuple[int, int]]:
-    """(start, end) of each clause: the text between clause marks, without surrounding spaces."""
-    result, start = [], 0
-    for i, ch in enumerate(folded + "。"):
-        if ch in STRONG or ch == "。":
-            a, b = start, i
-            while a < b and folded[a].isspace():
-                a += 1
-            while b > a and folded[b - 1].isspace():
-                b -= 1
-            if a < b:
-                result.append((a, b))
-            start = i + 1
-    return result
-
-
-def _clause(text: str, start: int, end: int, violations: list[Violation], find_words: Find) -> _Clause:
-    clause = _Clause(start, end, [True] * (end - start))
+def _clause(text: str, start: int, end: int, violations: list[Violation], find_words: Find) -> Clause:
+    clause = Clause(start, end, [True] * (end - start))
     for v in violations:
         a, b = max(v.start, start), min(v.end, end)
         if a >= b:
@@ -114,7 +88,7 @@ def _widened(facts, span: tuple[int, int, str]) -> tuple[int, int, str]:
     return a, b, category
 
 
-def _parties_in(folded: str, clause: _Clause, wording: Wording) -> list[tuple[int, int]]:
+def _parties_in(folded: str, clause: Clause, wording: Wording) -> list[tuple[int, int]]:
     """Other parties the clause names outside its banned words (absolute offsets)."""
     if wording.parties is None:
         return []
@@ -131,7 +105,7 @@ def _nearest_party(parties: list[list[tuple[int, int]]], n: int, text: str) -> s
     return None
 
 
-def _replace(text: str, folded: str, clause: _Clause, wording: Wording) -> None:
+def _replace(text: str, folded: str, clause: Clause, wording: Wording) -> None:
     """rewrites.replace: our own words for a pushing-away phrasing, and its banned words are resolved."""
     replaced: list[tuple[int, int]] = []
     for pattern, to in wording.replace:
@@ -165,18 +139,21 @@ def _expand(template: str, match: re.Match, text: str) -> str:
     return re.sub(r"\\(\d+)|\\g<(\w+)>", group, template)
 
 
-def _rework(text: str, folded: str, clause: _Clause, wording: Wording, nearby: str | None) -> None:
+def _rework(text: str, folded: str, clause: Clause, wording: Wording, nearby: str | None) -> None:
     """What is said instead of each banned phrase of a clause: its facts, and our taking over."""
     for a, b, category in clause.spans:
-        party = _party(folded, clause, a, b, wording)
+        pushed = _PUSH.search(folded, clause.start + a, clause.start + b)
+        party = _party(folded, clause, a, b, wording) if pushed else None
         _rescue_facts(text, clause, a, b, wording, skip=party)
         if party is not None:
             clause.say(a, wording.takeover.format(party=text[party[0]:party[1]]))
-        elif category == "deflecting" and nearby and _PUSH.search(folded, clause.start + a, clause.start + b):
+        elif pushed and _PRONOUN_PARTY.search(folded, clause.start + a, clause.start + b):
+            clause.say(a, wording.colleague)        # 找别人: nobody named, a colleague of ours follows it up
+        elif category == "deflecting" and nearby and pushed:
             clause.say(b, wording.takeover.format(party=nearby))
 
 
-def _party(folded: str, clause: _Clause, a: int, b: int, wording: Wording) -> tuple[int, int] | None:
+def _party(folded: str, clause: Clause, a: int, b: int, wording: Wording) -> tuple[int, int] | None:
     """The party named inside banned words (找燃气公司去), widened to the words around it that
     belong to it (电梯厂家, 社区居委会, 楼上1502); None when the banned words name no party."""
     if wording.parties is None:
@@ -188,15 +165,14 @@ def _party(folded: str, clause: _Clause, a: int, b: int, wording: Wording) -> tu
     start, end = hits[-1].span()
     while start > base + a and is_cjk(folded[start - 1]) and folded[start - 1] not in _NOT_A_PARTY_START:
         start -= 1
-    if end == base + b:
-        tail = _TRAILING_JUNK.sub("", folded[end:clause.end])
-        if len(tail) <= 8 and all(clause.keep[end - base:end - base + len(tail)]):
-            clause.drop(end - base, end - base + len(tail))
-            end += len(tail)
+    tail = _PARTY_TAIL.match(folded, end, clause.end)
+    if end == base + b and tail and all(clause.keep[end - base:tail.end() - base]):
+        clause.drop(end - base, tail.end() - base)
+        end = tail.end()
     return start, end
 
 
-def _rescue_facts(text: str, clause: _Clause, a: int, b: int, wording: Wording,
+def _rescue_facts(text: str, clause: Clause, a: int, b: int, wording: Wording,
                   skip: tuple[int, int] | None) -> None:
     """Facts inside banned words (你打96777) are said again where the banned words were."""
     base = clause.start
@@ -205,77 +181,17 @@ def _rescue_facts(text: str, clause: _Clause, a: int, b: int, wording: Wording,
         if fact.kind == "party" or (skip and skip[0] <= start < skip[1]):
             continue
         value = text[start:base + a + fact.end]
-        clause.say(a + fact.start, wording.phone.format(phone=value) if fact.kind == "phone" else value)
+        phone = fact.kind == "phone" or (value.isdigit() and len(value) >= 3)     # 打110, 打12345
+        clause.say(a + fact.start, wording.phone.format(phone=value) if phone else value)
 
 
-def _pieces(text: str, clause: _Clause, wording: Wording) -> list[str]:
-    """The clause as kept runs and said texts; a clause left with only a time says when we act."""
-    if not clause.spans and not clause.said:
-        return [text[clause.start:clause.end]]
-    items: list[tuple[str, object]] = []        # ("run", [(text, protected)]), ("said", text), ("gap", None)
-    run: list[tuple[str, bool]] = []
-    for i in range(len(clause.keep) + 1):
-        for said, inline in clause.said.get(i, []):
-            if inline:
-                run.append((said, True))
-            else:
-                items.extend([("run", run), ("said", said)])
-                run = []
-        if i == len(clause.keep):
-            break
-        if clause.keep[i]:
-            run.append((text[clause.start + i], False))
-        elif clause.keep[i] is None:
-            continue
-        elif not items or items[-1][0] != "gap" or run:
-            items.extend([("run", run), ("gap", None)])
-            run = []
-    items.append(("run", run))
-    return _tidy([item for item in items if item != ("run", [])], wording)
-
-
-def _tidy(items: list[tuple[str, object]], wording: Wording) -> list[str]:
-    """Kept runs next to a gap lose the words that only made sense with the banned ones."""
-    result = []
-    for n, (kind, value) in enumerate(items):
-        if kind == "said":
-            result.append(value)
-        if kind != "run":
-            continue
-        piece = _strip(value, leading=n > 0, trailing=n < len(items) - 1 or len(items) > 1)
-        if _has_content(piece):
-            result.append(piece)
-    if len(result) == 1 and _only_time(result[0]):
-        return [wording.time.format(time=result[0])]
-    return result
-
-
-def _strip(run: list[tuple[str, bool]], leading: bool, trailing: bool) -> str:
-    """The run's text without junk words at the edges that touch banned words (never our own words)."""
-    head = next((i for i, (_, protected) in enumerate(run) if protected), len(run))
-    tail = next((i for i in range(len(run) - 1, -1, -1) if run[i][1]), -1) + 1
-    before, middle, after = ("".join(c for c, _ in run[:head]), "".join(c for c, _ in run[head:tail]),
-                             "".join(c for c, _ in run[max(head, tail):]))
-    if not middle:                     # no words of ours: one plain run
-        plain = before
-        plain = _LEADING_JUNK.sub("", plain) if leading else plain
-        return _TRAILING_JUNK.sub("", plain) if trailing else plain
-    before = _LEADING_JUNK.sub("", before) if leading else before
-    return before + middle + (_TRAILING_JUNK.sub("", after) if trailing else after)
-
-
-def _has_content(piece: str) -> bool:
-    if _A_NOT_A.match(piece):
+def _time_said_elsewhere(piece: str, pieces: list[str], wording: Wording) -> bool:
+    """周六我们为您安排处理 is not needed when another clause already says what happens on 周六."""
+    head, _, tail = wording.time.partition("{time}")
+    if not (piece.startswith(head) and piece.endswith(tail)) or len(piece) <= len(head) + len(tail):
         return False
-    if any(c.isdigit() for c in piece):
-        return True
-    cjk = sum(is_cjk(c) for c in piece)
-    return cjk >= 3 or (cjk == 2 and bool(find_facts(piece)))
-
-
-def _only_time(piece: str) -> bool:
-    facts = find_facts(piece)
-    return len(facts) == 1 and facts[0].kind == "time" and facts[0].end - facts[0].start == len(piece)
+    when = piece[len(head):len(piece) - len(tail)]
+    return any(when in other for other in pieces if other is not piece)
 
 
 def _said_before(piece: str, pieces: list[str], wording: Wording) -> bool:

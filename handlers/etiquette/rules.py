@@ -105,6 +105,13 @@ def _build(data, path: Path) -> Rules:
     return Rules(path, rules, harmless, frozenset(clean(fillers)) | {JOIN}, categories, notation, wording)
 
 
+def extra_rule(number: int, phrases: list, category: str, notation: Notation) -> Rule:
+    """A rule group of extra phrases (an estate's own), banned anywhere and in any context."""
+    if category not in CATEGORIES:
+        raise RulesProblem(f"extra phrases: unknown category {category!r} (expected one of {', '.join(CATEGORIES)})")
+    return Rule(number, category, Matcher(phrases, notation, "extra phrases", True, True), (), "anywhere")
+
+
 def _known_keys(spec: dict, allowed: set[str], where: str) -> None:
     unknown = sorted(set(map(str, spec)) - allowed)
     if unknown:

@@ -24,11 +24,12 @@ _TIME = re.compile(rf"{_DAY}?{_PART}{_CLOCK}?|{_DAY}{_CLOCK}|\d{{1,2}}:\d\d"
 Find = Callable[[str], list[Violation]]
 
 
-def suggest(text: str, violations: list[Violation], rules: Rules, find: Find, find_words: Find) -> str:
+def suggest(text: str, violations: list[Violation], rules: Rules, find: Find, find_words: Find,
+            sounds_rude: Callable[[str], bool]) -> str:
     """The suggestion for a blocked reply; `find` gives the violations of a text (the filter's),
-    `find_words` those of the rules alone."""
+    `find_words` those of the rules alone, `sounds_rude` the tone model's opinion of a clause."""
     worst = max(violations, key=lambda v: rules.categories[v.category]["severity"]).category
-    rewritten = _rewritten(text, violations, rules.wording.frames[worst], rules, find, find_words)
+    rewritten = _rewritten(text, violations, rules.wording.frames[worst], rules, find, (find_words, sounds_rude))
     if rewritten:
         return rewritten
     template = rules.categories[worst]["suggestion"]
@@ -41,12 +42,12 @@ def suggest(text: str, violations: list[Violation], rules: Rules, find: Find, fi
 
 
 def _rewritten(text: str, violations: list[Violation], frame: str, rules: Rules, find: Find,
-               find_words: Find) -> str | None:
+               judges: tuple) -> str | None:
     """The reply's own words without the banned ones, framed; None when nothing passes."""
     before = len(frame.split("{reply}", 1)[0])
     content, found = text, violations
     for _ in range(ROUNDS):
-        content = rewrite_content(content, found, rules.wording, find_words)
+        content = rewrite_content(content, found, rules.wording, *judges)
         if not content:
             return None
         candidate = frame.format(reply=content)

@@ -4,6 +4,8 @@
                                 where they go (without it: the suggestion, {facts} read as {reply})
     rewrites.takeover           首问责任制: said instead of sending the resident to {party}
     rewrites.time               a bare time left of a delaying clause (周六再说 → {time}…)
+    rewrites.busy               a bare time left of a clause that was full then (今天没空 → {time}…)
+    rewrites.colleague          instead of sending the resident to 别人 (nobody named)
     rewrites.phone              a phone number taken out of a pushing-away phrase (你自己打96777)
     rewrites.parties            the word lists naming other parties (别的单位, 别的部门)
     rewrites.replace            regex → replacement, tried on the clauses holding a banned phrase
@@ -15,8 +17,9 @@ from dataclasses import dataclass
 
 from .notation import Notation, RulesProblem
 
-_KEYS = {"takeover", "time", "phone", "parties", "replace", "note"}
-_DEFAULTS = {"takeover": "我们马上帮您联系{party}", "time": "{time}我们为您安排处理", "phone": "电话{phone}"}
+_KEYS = {"takeover", "time", "busy", "colleague", "phone", "parties", "replace", "note"}
+_DEFAULTS = {"takeover": "我们马上帮您联系{party}", "time": "{time}我们为您安排处理", "busy": "{time}的安排已经满了",
+             "phone": "电话{phone}"}
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,8 @@ class Wording:
     frames: dict[str, str]                      # category -> text with {reply}
     takeover: str                               # with {party}
     time: str                                   # with {time}
+    busy: str                                   # with {time}
+    colleague: str                              # instead of sending the resident to 别人
     phone: str                                  # with {phone}
     parties: re.Pattern | None                  # other parties named in a reply
     replace: tuple[tuple[re.Pattern, str], ...]
@@ -41,13 +46,16 @@ def read_wording(value, categories: dict[str, dict], raw_categories: dict, notat
         raise RulesProblem(f"rewrites: unknown key {unknown[0]!r} (expected one of {', '.join(sorted(_KEYS))})")
     texts = {key: _template(value.get(key, default), f"rewrites.{key}", key)
              for key, default in _DEFAULTS.items()}
+    colleague = value.get("colleague", "我们安排同事为您跟进")
+    if not isinstance(colleague, str) or not colleague.strip() or "{" in colleague:
+        raise RulesProblem("rewrites.colleague: must be a sentence (no braces)")
     frames = {name: _frame(name, (raw_categories.get(name) or {}), spec) for name, spec in categories.items()}
-    return Wording(frames, texts["takeover"], texts["time"], texts["phone"],
+    return Wording(frames, texts["takeover"], texts["time"], texts["busy"], colleague.strip(), texts["phone"],
                    _parties(value.get("parties", ["别的单位", "别的部门"]), notation), _replace(value.get("replace")))
 
 
 def _template(text, where: str, name: str) -> str:
-    placeholder = "party" if name == "takeover" else name
+    placeholder = {"takeover": "party", "busy": "time"}.get(name, name)
     if not isinstance(text, str) or f"{{{placeholder}}}" not in text:
         raise RulesProblem(f"{where}: must be a sentence holding {{{placeholder}}}")
     try:
