@@ -88,7 +88,7 @@ def kept_pieces(text: str, folded: str, clause: Clause, wording: Wording,
             run = []
     items.append(("run", run))
     result = _tidy([item for item in items if item != ("run", [])], wording, sounds_rude)
-    if len(result) == 1 and _only_time(result[0]):
+    if len(result) == 1 and _only_time(result[0], vague=True):
         return _time_left(result[0], folded, clause, wording)
     return result
 
