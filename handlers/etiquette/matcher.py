@@ -45,22 +45,31 @@ class Matcher:
             else:
                 self._patterns.insert(0, (re.compile(body), False, first_chars(body)))
 
+    @property
+    def patterns(self) -> list[tuple]:
+        """(pattern, overlapping, first characters or None) of each compiled part."""
+        return self._patterns
+
     def spans(self, text: "str | Indexed"):
         """(start, end) of every match in text, without a clause mark at either end."""
         indexed = text if isinstance(text, Indexed) else None
-        raw = indexed.text if indexed is not None else text
-        chars = indexed.chars if indexed is not None else raw
-        for pattern, overlapping, first in self._patterns:
-            if first is not None and first.isdisjoint(chars):
-                continue
-            for a, b in _found(pattern, overlapping, first, raw, indexed):
-                # an optional last part, "这有啥(的|)", must not swallow the next clause mark
-                while a < b and raw[a] in EDGE:
-                    a += 1
-                while b > a and raw[b - 1] in EDGE:
-                    b -= 1
-                if a < b:
-                    yield a, b
+        chars = indexed.chars if indexed is not None else text
+        for part in self._patterns:
+            if part[2] is None or not part[2].isdisjoint(chars):
+                yield from part_spans(part, text if indexed is None else indexed.text, indexed)
+
+
+def part_spans(part: tuple, text: str, indexed: "Indexed | None"):
+    """(start, end) of the matches of one compiled part, without a clause mark at either end."""
+    pattern, overlapping, first = part
+    for a, b in _found(pattern, overlapping, first, text, indexed):
+        # an optional last part, "这有啥(的|)", must not swallow the next clause mark
+        while a < b and text[a] in EDGE:
+            a += 1
+        while b > a and text[b - 1] in EDGE:
+            b -= 1
+        if a < b:
+            yield a, b
 
 
 class Indexed:

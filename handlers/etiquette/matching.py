@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .matcher import Indexed
+from .matcher import Indexed, part_spans
 from .rules import Context, Rule, Rules
 from .skeleton import MASK, SEP
 from .verdict import Violation
@@ -32,7 +32,7 @@ class Hit:
 def rule_violations(rules: Rules, text: str, skel: str, offsets: list[int]) -> list[Violation]:
     """The violations the rule groups find in a reply (skel and offsets from skeleton(text))."""
     indexed = Indexed(skel)
-    hits = [Hit(a, b, rule) for rule in rules.rules for a, b in rule.pattern.spans(indexed)]
+    hits = [Hit(a, b, rule) for rule, part in _parts_for(rules, indexed) for a, b in part_spans(part, skel, indexed)]
     if not hits:
         return []
     harmless = list(rules.harmless.spans(indexed)) if rules.harmless else []
@@ -55,6 +55,14 @@ def rule_violations(rules: Rules, text: str, skel: str, offsets: list[int]) -> l
         start, end = offsets[hit.start], offsets[hit.end - 1] + 1
         violations.append(Violation(text[start:end], hit.rule.category, start, end))
     return violations
+
+
+def _parts_for(rules: Rules, indexed: Indexed) -> list[tuple]:
+    """The (rule, part) pairs that can match somewhere in the text, each once."""
+    by_char, anywhere = rules.by_first_char
+    found = {id(part): (rule, part) for c in indexed.chars for rule, part in by_char.get(c, ())}
+    found.update((id(part), (rule, part)) for rule, part in anywhere)
+    return list(found.values())
 
 
 def _placed(fillers: frozenset[str], skel: str, hit: Hit) -> bool:

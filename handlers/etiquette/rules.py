@@ -6,6 +6,7 @@ problem is refused with one line naming the file and the entry (EtiquetteRulesEr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -64,6 +65,20 @@ class Rules:
     categories: dict[str, dict]
     notation: Notation
     wording: Wording
+
+    @cached_property
+    def by_first_char(self) -> tuple[dict[str, tuple], tuple]:
+        """(character -> the (rule, part) pairs whose matches can start with it, the pairs that may
+        start anywhere): a reply is only matched against the parts its characters can start."""
+        by_char: dict[str, list] = {}
+        anywhere = []
+        for rule in self.rules:
+            for part in rule.pattern.patterns:
+                if part[2] is None:
+                    anywhere.append((rule, part))
+                for c in part[2] or ():
+                    by_char.setdefault(c, []).append((rule, part))
+        return {c: tuple(pairs) for c, pairs in by_char.items()}, tuple(anywhere)
 
 
 def read_rules(path: Path) -> Rules:
