@@ -40,15 +40,15 @@ def rewrite_content(text: str, violations: list[Violation], wording: Wording, fi
     `find_words` gives the banned words the rules find in a text (for words read across clauses),
     `sounds_rude` the tone model's opinion of a clause without banned words."""
     folded = fold(text)
-    bounds = split_clauses(folded)
-    clauses = [_clause(text, a, b, violations, find_words) for a, b in bounds]
+    clauses = [_clause(text, a, b, violations, find_words) for a, b in split_clauses(folded)]
     parties = [_parties_in(folded, c, wording) for c in clauses]
     pieces: list[str] = []
     for n, clause in enumerate(clauses):
         _replace(text, folded, clause, wording)
         if clause.spans:
             _rework(text, folded, clause, wording, _nearest_party(parties, n, text))
-        new = [p for p in kept_pieces(text, folded, clause, wording, sounds_rude) if p and not _said_before(p, pieces, wording)]
+        new = [p for p in kept_pieces(text, folded, clause, wording, sounds_rude)
+               if p and not _said_before(p, pieces, wording)]
         if new and (folded[clause.end:clause.end + 1] in ("?", "？") or _QUESTION.search(new[-1])):
             new[-1] += "？"            # a question stays a question
         pieces.extend(new)
