@@ -29,6 +29,7 @@ _PRONOUN_PARTY = re.compile("|".join(_PRONOUN_PARTIES))
 _THEM = frozenset(("他们", "她们"))
 _NOT_A_PARTY_START = frozenset("找问打联系去给你您自己们让叫请跟和与向到的是在归管一下")
 _YOU = re.compile("你们|你")
+_DIALLED = re.compile("(?:打|拨|电话|热线)$")
 _QUESTION = re.compile(r"(?:吗|么|呢)$|是[^，]{1,8}还是[^，]{1,8}$")
 
 Find = Callable[[str], list[Violation]]
@@ -144,7 +145,7 @@ def _rework(text: str, folded: str, clause: Clause, wording: Wording, nearby: st
     for a, b, category in clause.spans:
         pushed = _PUSH.search(folded, clause.start + a, clause.start + b)
         party = _party(folded, clause, a, b, wording) if pushed else None
-        _rescue_facts(text, clause, a, b, wording, skip=party)
+        _rescue_facts(text, folded, clause, (a, b), wording, skip=party)
         if party is not None:
             clause.say(a, wording.takeover.format(party=text[party[0]:party[1]]))
         elif pushed and _PRONOUN_PARTY.search(folded, clause.start + a, clause.start + b):
@@ -166,22 +167,25 @@ def _party(folded: str, clause: Clause, a: int, b: int, wording: Wording) -> tup
     while start > base + a and is_cjk(folded[start - 1]) and folded[start - 1] not in _NOT_A_PARTY_START:
         start -= 1
     tail = _PARTY_TAIL.match(folded, end, clause.end)
-    if end == base + b and tail and all(clause.keep[end - base:tail.end() - base]):
+    if tail and tail.end() <= base + b:         # 找楼下1101去: the room is inside the banned words
+        end = tail.end()
+    elif tail and end == base + b and all(clause.keep[end - base:tail.end() - base]):
         clause.drop(end - base, tail.end() - base)
         end = tail.end()
     return start, end
 
 
-def _rescue_facts(text: str, clause: Clause, a: int, b: int, wording: Wording,
+def _rescue_facts(text: str, folded: str, clause: Clause, span: tuple[int, int], wording: Wording,
                   skip: tuple[int, int] | None) -> None:
     """Facts inside banned words (你打96777) are said again where the banned words were."""
-    base = clause.start
+    base, (a, b) = clause.start, span
     for fact in find_facts(text[base + a:base + b]):
         start = base + a + fact.start
         if fact.kind == "party" or (skip and skip[0] <= start < skip[1]):
             continue
         value = text[start:base + a + fact.end]
-        phone = fact.kind == "phone" or (value.isdigit() and len(value) >= 3)     # 打110, 打12345
+        dialled = _DIALLED.search(folded, base, start)          # 打110, 拨12345
+        phone = fact.kind == "phone" or (value.isdigit() and len(value) >= 3 and dialled is not None)
         clause.say(a + fact.start, wording.phone.format(phone=value) if phone else value)
 
 
