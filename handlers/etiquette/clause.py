@@ -48,6 +48,9 @@ def split_clauses(folded: str) -> list[tuple[int, int]]:
     """(start, end) of each clause: the text between clause marks, without surrounding spaces."""
     result, start = [], 0
     for i, ch in enumerate(folded + "。"):
+        if ch == "、" or (ch in _IN_NUMBERS and 0 < i < len(folded) - 1 and folded[i - 1].isdigit()
+                         and folded[i + 1].isdigit()):
+            continue            # 水费、电费 and 8:00, 9:00~17:00 are one list and one time, not clauses
         if ch in STRONG or ch == "。":
             a, b = start, i
             while a < b and folded[a].isspace():
@@ -148,6 +151,7 @@ def _strip(run: list[tuple[str, bool]], leading: bool, trailing: bool) -> tuple[
     return before + middle + (TRAILING_JUNK.sub("", after) if trailing else after), True
 
 
+_IN_NUMBERS = frozenset(":：~～")
 _CURT_START = re.compile(r"^(?:反正|都说了|早说了)")                # 反正水箱清洗是每年3月: the fact without the shrug
 END_JUNK = re.compile(r"(?:去|吧|啊|呀|呢|嘛|哈|呗|\s)+$")       # said at the end of a clause only to sound curt
 # a clause that is only courtesy: the frame around the rewrite says it already

@@ -29,6 +29,7 @@ _PRONOUN_PARTY = re.compile("|".join(_PRONOUN_PARTIES))
 _THEM = frozenset(("他们", "她们"))
 _NOT_A_PARTY_START = frozenset("找问打联系去给你您自己们让叫请跟和与向到的是在归管一下")
 _YOU = re.compile("你们|你")
+_LIST_MARKS = frozenset(("、", ":", "：", "~", "～", "/"))
 _DIALLED = re.compile("(?:打|拨|电话|热线)$")
 _QUESTION = re.compile(r"(?:吗|么|呢)$|是[^，]{1,8}还是[^，]{1,8}$")
 
@@ -44,6 +45,7 @@ def rewrite_content(text: str, violations: list[Violation], wording: Wording, fi
     clauses = [_clause(text, a, b, violations, find_words) for a, b in split_clauses(folded)]
     parties = [_parties_in(folded, c, wording) for c in clauses]
     pieces: list[str] = []
+    marks: list[str] = []       # what follows each piece: its own clause mark (、：～) or a comma
     for n, clause in enumerate(clauses):
         _replace(text, folded, clause, wording)
         if clause.spans:
@@ -53,10 +55,14 @@ def rewrite_content(text: str, violations: list[Violation], wording: Wording, fi
         if new and (folded[clause.end:clause.end + 1] in ("?", "？") or _QUESTION.search(new[-1])):
             new[-1] += "？"            # a question stays a question
         pieces.extend(new)
-    pieces = [p for p in pieces if not _time_said_elsewhere(p, pieces, wording)]
-    if not pieces:
+        marks.extend(["，"] * len(new))
+        if new and not clause.spans and n + 1 < len(clauses) and not clauses[n + 1].spans:
+            between = text[clause.end:clauses[n + 1].start].strip()
+            marks[-1] = between if between in _LIST_MARKS else marks[-1]   # 周二、周五 stays a list
+    kept = [(p, m) for p, m in zip(pieces, marks) if not _time_said_elsewhere(p, pieces, wording)]
+    if not kept:
         return ""
-    content = "".join(p if p.endswith("？") else p + "，" for p in pieces[:-1]) + pieces[-1]
+    content = "".join(p if p.endswith("？") else p + m for p, m in kept[:-1]) + kept[-1][0]
     return _YOU.sub("您", content) + ("" if content.endswith("？") else "。")
 
 

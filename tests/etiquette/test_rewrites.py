@@ -96,6 +96,7 @@ def test_nothing_to_keep_gives_the_category_suggestion(etiquette):
 
 def labelled_blocked_replies() -> list[str]:
     files = [*glob.glob(str(DATA / "etiquette_*.yml")), *glob.glob(str(EXAMPLES / "*.yml"))]
+    files.remove(str(DATA / "etiquette_rewrites.yml"))      # the independent set is only measured, at the end
     texts = []
     for path in files:
         texts.extend(r["text"] for r in yaml.safe_load(Path(path).read_text(encoding="utf-8"))["replies"])
@@ -229,3 +230,10 @@ def test_every_category_can_take_extra_phrases(etiquette):
     for category in CATEGORIES:
         verdict = etiquette.with_extra(["蓝色妖姬"], category).check("蓝色妖姬")
         assert [v.category for v in verdict.violations] == [category]
+
+
+def test_marks_inside_a_fact_stay_as_written(etiquette):
+    """8:00 and 周二、周五 are facts, not clauses: their marks are not turned into commas."""
+    assert "明天8:00~12:00" in blocked_as(etiquette, "等着吧，停水时间是明天8:00~12:00").suggestion
+    assert "周二、周五收垃圾" in blocked_as(etiquette, "别催了，通知：周二、周五收垃圾").suggestion
+    assert "停水时间：明天8点到12点" in blocked_as(etiquette, "等着吧，停水时间：明天8点到12点").suggestion
