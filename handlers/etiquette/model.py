@@ -1,8 +1,8 @@
 """A learned second opinion for the banned-phrase filter: staff replies the rules let through.
 
-The rules of handlers/data/etiquette.yml know phrases; staff keep inventing new ways to be rude or
+The rules of data/etiquette.yml know phrases; staff keep inventing new ways to be rude or
 dismissive (你行你来修, 这个点谁给你修, 没那么严重吧) that share no phrase with the list. This model
-learns the *tone* from the labelled replies in handlers/data/etiquette_examples/ (every reply a
+learns the *tone* from the labelled replies in data/examples/ (every reply a
 person judged, banned ones with their category): character 1-3-grams of the reply's skeleton (the
 same folding the rules use, so spacing and emoji tricks read the same), TF-IDF, and a logistic
 regression for "banned?" plus one for the category (which picks the suggestion).
@@ -26,14 +26,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import model_cache
-from .yamlfile import read_list
+from .. import model_cache
+from ..yamlfile import read_list
 
-EXAMPLES_DIR = Path(__file__).parent / "data" / "etiquette_examples"
+EXAMPLES_DIR = Path(__file__).parent / "data" / "examples"
 # What the trained weights depend on besides the examples: this code, the filter's text folding
-# (handlers/etiquette.py) and scikit-learn. A cached model is used only for the same ones.
-_CODE = (Path(__file__), Path(__file__).parent / "etiquette.py")
+# (skeleton.py) and scikit-learn. A cached model is used only for the same ones.
+_CODE = (Path(__file__), Path(__file__).parent / "skeleton.py")
 THRESHOLD = 0.7
+# A rewrite of a blocked reply leaves out a clause without facts that the model, on the clause alone
+# (你 read as 您), finds this likely banned. Clauses score higher than whole replies (short, few
+# polite n-grams): factual ones reach 0.6-0.87 (你那个门禁卡我已经给你开通了), rude ones 0.93 and up
+# (想投诉尽管去投, 别人家咋都没事); measured on the rewrite development set.
+REWRITE_DOUBT = 0.9
 # Below this many characters a reply has too few n-grams for the model to judge (稍等, 嗯嗯好的, OK);
 # the rules' whole-reply and alone placements cover short curt replies.
 MIN_CHARS = 5

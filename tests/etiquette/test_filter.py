@@ -1,34 +1,14 @@
-"""The banned-phrase filter (服务禁用语): rules, spellings, polite contexts, suggestions, CLI, rules file."""
+"""The banned-phrase filter: phrases in any spelling, general patterns, polite contexts, suggestions."""
 from __future__ import annotations
 
 import inspect
-import json
-import re
-from pathlib import Path
 
 import pytest
-import yaml
-from click.testing import CliRunner
 
 from handlers import replies
-from handlers.etiquette import CATEGORIES, DEFAULT_RULES, EtiquetteFilter, EtiquetteRulesError, Verdict
-from handlers.etiquette_cli import EVAL_FILE, etiquette_cli, evaluate, load_labelled
+from handlers.etiquette import CATEGORIES
 
-DATA = Path(__file__).parent / "data"
-DEV_FILE = Path(__file__).parent.parent / "handlers" / "data" / "etiquette_examples" / "dev1.yml"
-DEV2_FILE = DEV_FILE.with_name("dev2.yml")
-
-
-@pytest.fixture(scope="module")
-def etiquette() -> EtiquetteFilter:
-    return EtiquetteFilter.load()
-
-
-def blocked_as(etiquette: EtiquetteFilter, text: str) -> Verdict:
-    verdict = etiquette.check(text)
-    assert not verdict.allowed, f"should be blocked: {text}"
-    assert verdict.violations and verdict.suggestion
-    return verdict
+from .support import blocked_as
 
 
 # ---------------------------------------------------------------- banned phrases
@@ -261,64 +241,6 @@ def test_verdict_as_dict(etiquette):
     assert shape["allowed"] is False and isinstance(shape["suggestion"], str)
 
 
-# ---------------------------------------------------------------- labelled sets
-
-def test_dev_set_reaches_the_targets(etiquette):
-    report = evaluate(etiquette, load_labelled(DEV_FILE))
-    assert report["recall"] >= 0.99, report["errors"]
-    assert report["pass_rate"] >= 0.99, report["errors"]
-    assert report["latency_mean_us"] < 1000
-
-
-def test_second_dev_set_reaches_the_targets(etiquette):
-    """dev2: other phrasings than dev (synonyms, paraphrases, sarcasm, blame, dialect); the rules were tuned on it."""
-    replies = load_labelled(DEV2_FILE)
-    assert len(replies) >= 400
-    dev_texts = {r["text"] for r in load_labelled(DEV_FILE)}
-    assert not dev_texts & {r["text"] for r in replies}
-    report = evaluate(etiquette, replies)
-    assert report["recall"] >= 0.98, report["errors"]
-    assert report["pass_rate"] >= 0.98, report["errors"]
-    assert report["latency_mean_us"] < 1000
-
-
-def test_evaluate_command_on_the_held_out_set():
-    result = CliRunner().invoke(etiquette_cli, ["evaluate"])
-    assert result.exit_code == 0, result.output
-    print(result.output)
-    blocked = float(re.search(r"banned replies blocked:\s+([\d.]+)%", result.output).group(1))
-    passed = float(re.search(r"polite replies passed:\s+([\d.]+)%", result.output).group(1))
-    assert blocked >= 90 and passed >= 90   # loose floors: the rules are not tuned on this set
-    assert "precision of blocking" in result.output and "per category" in result.output
-    assert re.search(r"check latency: mean \d+ µs, p99 \d+ µs", result.output)
-    assert str(EVAL_FILE) in result.output
-    for category in CATEGORIES:
-        assert re.search(rf"^\s+{category}\s+[\d.]+%", result.output, re.MULTILINE)
-
-
-def test_evaluate_errors_lists_misclassified_replies(tmp_path):
-    labelled = tmp_path / "labelled.yml"
-    labelled.write_text(yaml.safe_dump({"replies": [
-        {"text": "不知道", "allowed": False, "category": "not_knowing"},
-        {"text": "您好，请稍候", "allowed": False, "category": "delaying"},     # mislabelled on purpose
-        {"text": "滚", "allowed": True},                                       # mislabelled on purpose
-    ]}, allow_unicode=True), encoding="utf-8")
-    result = CliRunner().invoke(etiquette_cli, ["evaluate", "--file", str(labelled), "--errors"])
-    assert result.exit_code == 0, result.output
-    assert "banned replies blocked:         50.0%" in result.output
-    assert "polite replies passed:           0.0%" in result.output
-    assert "should be blocked [delaying]: 您好，请稍候" in result.output
-    assert "should be passed: 滚" in result.output
-    assert "misclassified (2)" in result.output
-
-
-def test_evaluate_refuses_a_malformed_labelled_file(tmp_path):
-    labelled = tmp_path / "labelled.yml"
-    labelled.write_text("replies:\n- text: 不知道\n", encoding="utf-8")
-    result = CliRunner().invoke(etiquette_cli, ["evaluate", "--file", str(labelled)])
-    assert result.exit_code != 0 and "replies[1] needs text and allowed" in result.output
-
-
 # ---------------------------------------------------------------- the desk's own texts
 
 def desk_texts() -> list[str]:
@@ -360,233 +282,22 @@ def test_every_desk_reply_passes(etiquette):
     assert blocked == []
 
 
-# ---------------------------------------------------------------- the rules file
+# ---------------------------------------------------------------- banned openings followed by facts
 
-def write_rules(tmp_path: Path, change) -> Path:
-    data = yaml.safe_load(DEFAULT_RULES.read_text(encoding="utf-8"))
-    change(data)
-    path = tmp_path / "rules.yml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def _set(mapping, key, value):
-    mapping[key] = value
-
-
-BAD_RULES = {
-    "unknown category in a rule": (lambda d: _set(d["rules"][0], "category", "grumpy"),
-                                   "rules[1]: unknown category 'grumpy'"),
-    "unknown category": (lambda d: _set(d["categories"], "grumpy", {"suggestion": "您好"}),
-                         "categories.grumpy: unknown category"),
-    "missing suggestion": (lambda d: d["categories"]["curt"].pop("suggestion"), "categories.curt: missing suggestion"),
-    "missing category": (lambda d: d["categories"].pop("delaying"), "categories.delaying: missing"),
-    "invalid regex": (lambda d: d["contexts"]["promise"]["anywhere"].append({"regex": "([unclosed"}),
-                      "contexts.promise.anywhere entry"),
-    "empty phrase": (lambda d: d["rules"][0]["phrases"].append("  "), "rules[1] (refusing).phrases entry"),
-    "only a gap": (lambda d: d["rules"][0]["phrases"].append("…"), "is empty"),
-    "unclosed group": (lambda d: d["rules"][0]["phrases"].append("(我们|物业"), "has an unclosed ("),
-    "unknown context": (lambda d: _set(d["rules"][0], "allowed_when", ["politely"]), "unknown context 'politely'"),
-    "misspelt key": (lambda d: _set(d["rules"][0], "allowd_when", []), "unknown key 'allowd_when'"),
-    "banned suggestion": (lambda d: _set(d["categories"]["curt"], "suggestion", "喂，什么事？{facts}"),
-                          "categories.curt.suggestion is itself banned"),
-    "bad placeholder": (lambda d: _set(d["categories"]["curt"], "suggestion", "您好{ticket}"),
-                        "categories.curt.suggestion: only {facts}"),
-    "bad where": (lambda d: _set(d["rules"][0], "where", "everywhere"), "where: 'everywhere'"),
-    "unknown word list": (lambda d: d["rules"][0]["phrases"].append("找{外星人}去"),
-                          "uses an unknown word list {外星人}"),
-    "unknown word list in a regex": (lambda d: d["rules"][0]["phrases"].append({"regex": "找{外星人}"}),
-                                     "uses an unknown word list {外星人}"),
-    "empty word list": (lambda d: _set(d["words"], "空的", []), "words.空的: must be a list of words"),
-    "word list inside a word list": (lambda d: _set(d["words"], "套娃", ["{别的单位}"]),
-                                     "words.套娃: a word list cannot refer to another list"),
-}
-
-
-@pytest.mark.parametrize("kind", BAD_RULES)
-def test_a_bad_rules_file_is_refused_with_one_line(tmp_path, kind):
-    change, expected = BAD_RULES[kind]
-    path = write_rules(tmp_path, change)
-    with pytest.raises(EtiquetteRulesError) as caught:
-        EtiquetteFilter.load(path)
-    message = str(caught.value)
-    assert "\n" not in message
-    assert message.startswith(f"{path}: ")
-    assert expected in message
-
-
-def test_yaml_errors_and_missing_files_are_refused_with_one_line(tmp_path):
-    broken = tmp_path / "broken.yml"
-    broken.write_text("categories:\n  curt: [oops\nrules:\n", encoding="utf-8")
-    with pytest.raises(EtiquetteRulesError, match=r"broken\.yml: not valid YAML at line \d+"):
-        EtiquetteFilter.load(broken)
-    with pytest.raises(EtiquetteRulesError, match=r"nowhere\.yml: cannot read the rules file"):
-        EtiquetteFilter.load(tmp_path / "nowhere.yml")
-    for error in (EtiquetteRulesError,):
-        assert issubclass(error, Exception)
-
-
-def test_the_rules_file_is_editable_data(tmp_path):
-    """A phrase added by the property company is matched in every spelling."""
-    path = write_rules(tmp_path, lambda d: d["rules"][0]["phrases"].append("爱搭不理"))
-    etiquette = EtiquetteFilter.load(path)
-    assert etiquette.check("爱 搭 不 理").violations[0].category == "refusing"
-    assert DEFAULT_RULES.read_text(encoding="utf-8").startswith("#")
-
-
-def test_a_word_added_to_a_word_list_counts_in_every_phrase_using_it(tmp_path):
-    """words: one list ({别的单位}) serves many phrases; adding 物业协会 makes all of them know it."""
-    rules_alone = EtiquetteFilter.load(examples=())  # the learned model would catch these anyway
-    texts = ("这事您得找物业协会", "你问物业协会吧")
-    assert all(rules_alone.check(text).allowed for text in texts)
-    path = write_rules(tmp_path, lambda d: d["words"]["别的单位"].append("物业协会"))
-    edited = EtiquetteFilter.load(path, examples=())
-    for text in texts:
-        assert edited.check(text).violations[0].category == "deflecting", text
-    assert edited.check("我们已经帮您联系物业协会了，明天上午答复您").allowed
-
-
-def test_a_word_list_in_a_hand_written_regex(tmp_path):
-    def change(d):
-        d["words"]["小区设施"] = ["健身房", "泳池"]
-        d["rules"][0]["phrases"].append({"regex": "{小区设施}[^\\x1f]{0,4}关门了"})
-    edited = EtiquetteFilter.load(write_rules(tmp_path, change))
-    assert edited.check("泳池早就关门了").violations[0].category == "refusing"
-    assert edited.check("健 身 房关门了").allowed is False
-
-
-# ---------------------------------------------------------------- `wuye etiquette check`
-
-def test_check_command_writes_one_json_object_per_line():
-    lines = ["不 知 道", "", "您好，师傅已经出发了", "沒時間，等著吧"]
-    result = CliRunner().invoke(etiquette_cli, ["check"], input="\n".join(lines) + "\n")
-    assert result.exit_code == 0, result.output
-    out = [json.loads(line) for line in result.output.splitlines()]
-    assert [o["text"] for o in out] == ["不 知 道", "您好，师傅已经出发了", "沒時間，等著吧"]
-    for item in out:
-        assert set(item) == {"text", "allowed", "violations", "suggestion"}
-        for violation in item["violations"]:
-            assert set(violation) == {"phrase", "category", "start", "end"}
-            assert item["text"][violation["start"]:violation["end"]] == violation["phrase"]
-    assert out[0]["allowed"] is False and out[0]["violations"][0]["category"] == "not_knowing"
-    assert out[1] == {"text": "您好，师傅已经出发了", "allowed": True, "violations": [], "suggestion": None}
-    assert out[2]["allowed"] is False and out[2]["suggestion"]
-    assert "沒時間" in result.output    # ensure_ascii=False
-
-
-def test_check_command_refuses_a_bad_rules_file(tmp_path):
-    path = write_rules(tmp_path, lambda d: _set(d["rules"][0], "category", "grumpy"))
-    result = CliRunner().invoke(etiquette_cli, ["check", "--rules", str(path)], input="不行\n")
-    assert result.exit_code != 0
-    assert "unknown category 'grumpy'" in result.output and str(path) in result.output
-
-
-# ---------------------------------------------------------------- the learned second opinion
-
-# Written after the rules and the model were fixed; none of them is in the examples.
-UNSEEN_BANNED = ["你行你来修", "这个点谁给你修", "没那么严重吧", "是不是你家小孩搞的", "反正修了也白修",
-                 "有空了就去"]
-UNSEEN_POLITE = ["不知道您明天上午是否在家？我们想安排师傅上门。", "您要是没空的话，我们可以约晚上七点以后上门。",
-                 "这个不属于公共维修范围，不过我们可以帮您推荐靠谱的师傅，您需要吗？", "好嘞，马上到！",
-                 "滚筒洗衣机漏水可能是排水管松了，师傅会带配件过去。", "稍等", "嗯嗯好的", "OK", "门禁", "投诉"]
-
-
-def test_the_model_stops_rude_replies_the_rules_do_not_know(etiquette):
-    rules_alone = EtiquetteFilter.load(examples=())
-    assert all(rules_alone.check(text).allowed for text in UNSEEN_BANNED)
-    for text in UNSEEN_BANNED:
-        verdict = blocked_as(etiquette, text)
-        (violation,) = verdict.violations
-        assert violation.category in CATEGORIES and isinstance(violation.category, str)
-        assert text[violation.start:violation.end] == violation.phrase
-        assert etiquette.check(verdict.suggestion).allowed
-
-
-def test_the_model_leaves_polite_and_short_replies_alone(etiquette):
-    assert [text for text in UNSEEN_POLITE if not etiquette.check(text).allowed] == []
-
-
-def test_the_model_points_at_the_clause_that_sounds_wrong(etiquette):
-    text = "好的，这个点谁给你修"
-    (violation,) = etiquette.check(text).violations
-    assert violation.phrase == "这个点谁给你修" and text[violation.start:violation.end] == violation.phrase
-
-
-def test_the_model_matches_scikit_learn(etiquette):
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    from handlers import etiquette_model
-    from handlers.etiquette import _skeleton_text
-    replies = etiquette_model.read_examples(etiquette_model.example_files(), CATEGORIES)
-    texts = [_skeleton_text(r["text"]) for r in replies]
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=etiquette_model.NGRAMS, sublinear_tf=True,
-                                 lowercase=False)
-    model = LogisticRegression(C=etiquette_model.C, max_iter=5000, class_weight="balanced")
-    model.fit(vectorizer.fit_transform(texts), [0 if r["allowed"] else 1 for r in replies])
-    probes = [_skeleton_text(t) for t in UNSEEN_BANNED + UNSEEN_POLITE]
-    expected = model.predict_proba(vectorizer.transform(probes))[:, 1]
-    assert [etiquette.model.probability(p) for p in probes] == pytest.approx(list(expected), abs=1e-9)
-
-
-def test_an_example_marked_allowed_teaches_the_model(tmp_path):
-    """The desk overrules a wrong block by adding the reply to an examples file as allowed."""
-    from handlers import etiquette_model
-    text = "有空了就去"
-    assert not EtiquetteFilter.load().check(text).allowed
-    examples = [tmp_path / p.name for p in etiquette_model.example_files()]
-    for source, copy in zip(etiquette_model.example_files(), examples):
-        copy.write_bytes(source.read_bytes())
-    extra = tmp_path / "desk.yml"
-    extra.write_text(yaml.safe_dump({"replies": [{"text": text, "allowed": True}]}, allow_unicode=True),
-                     encoding="utf-8")
-    assert EtiquetteFilter.load(examples=(*examples, extra)).check(text).allowed
-
-
-@pytest.mark.parametrize("content, problem", [
-    ("replies: [{text: 滚, allowed: false, category: insolent}]", "category 'insolent'"),
-    ("replies: [{text: 好的}]", "needs text and allowed"),
-    ("replies: {text: 好的}", "expected a list"),
-    ("replies: [", "cannot read"),
+@pytest.mark.parametrize("text", [
+    "没办法，电梯配件要等到周五才到", "没空，周日上午再派人", "等一会，我在忙，半小时后给你回电话",
+    "没办法解决，电梯厂家的人后天才来", "不知道，王经理周一回来", "我不知道，物业费缴费窗口在南门，早上八点半开门",
 ])
-def test_a_bad_examples_file_is_refused_with_one_line(tmp_path, content, problem):
-    path = tmp_path / "bad.yml"
-    path.write_text(content, encoding="utf-8")
-    with pytest.raises(EtiquetteRulesError) as error:
-        EtiquetteFilter.load(examples=(path,))
-    assert str(path) in str(error.value) and problem in str(error.value) and "\n" not in str(error.value)
+def test_a_banned_opening_is_not_excused_by_the_facts_after_it(etiquette, text):
+    blocked_as(etiquette, text)
 
 
-def test_the_trained_model_is_kept_for_the_next_process(tmp_path, monkeypatch, caplog):
-    """A service start reads the weights trained by an earlier one; new examples mean a new model."""
-    from handlers import etiquette_model
-    from handlers.etiquette import _skeleton_text
-    examples = tmp_path / "examples.yml"
-    examples.write_text(yaml.safe_dump({"replies": [
-        {"text": "好的，马上安排师傅上门", "allowed": True}, {"text": "请您稍等，我们这就处理", "allowed": True},
-        {"text": "你行你来修啊", "allowed": False, "category": "rude"},
-        {"text": "这个点谁给你修", "allowed": False, "category": "dismissing"},
-    ]}, allow_unicode=True), encoding="utf-8")
-    cache = tmp_path / "var" / "etiquette"
-    probe = _skeleton_text("你行你来修吧")
-
-    trained = etiquette_model.load((examples,), _skeleton_text, CATEGORIES, cache)
-    [kept] = cache.glob("tone-*.json")
-    etiquette_model._trained.cache_clear()  # as in a new process
-    monkeypatch.setattr(etiquette_model.ToneModel, "fit", classmethod(lambda *a: pytest.fail("retrained")))
-    loaded = etiquette_model.load((examples,), _skeleton_text, CATEGORIES, cache)
-    assert loaded.probability(probe) == pytest.approx(trained.probability(probe), abs=1e-12)
-    assert loaded.category(probe) == trained.category(probe)
-    monkeypatch.undo()
-
-    with examples.open("a", encoding="utf-8") as more:
-        more.write("- {text: 有空了就去, allowed: true}\n")
-    etiquette_model.load((examples,), _skeleton_text, CATEGORIES, cache)
-    [replaced] = cache.glob("tone-*.json")
-    assert replaced != kept
-
-    replaced.write_text("{not json", encoding="utf-8")
-    etiquette_model._trained.cache_clear()
-    assert etiquette_model.load((examples,), _skeleton_text, CATEGORIES, cache).probability(probe) == \
-        pytest.approx(trained.probability(probe), abs=0.2)
-    assert "unusable" in caplog.text and json.loads(replaced.read_text(encoding="utf-8"))["grams"]
+@pytest.mark.parametrize("text", [
+    "如果这个时间不行的话我们换一天", "不知道您明天是否方便", "等一下，我这就查",
+    "师傅正在吃饭，吃完马上过去，大概20分钟", "这个暂时没办法，我们正在协调，明天中午前给您结果",
+    "不行不行，不能让您自己垫钱，材料费我们来出", "您好，有什么事吗？",
+    "不好意思，这个我不太懂，已经请工程部的王工来跟您说明，他五分钟后给您打电话",
+])
+def test_a_phrase_of_its_own_is_excused_by_an_immediate_action_or_its_own_clause(etiquette, text):
+    verdict = etiquette.check(text)
+    assert verdict.allowed, verdict.violations
