@@ -15,10 +15,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from handlers import outbox, runtime
+from handlers import jobs, outbox
 from handlers.cards import render
-from handlers.context import Work
-from storage.db import session_scope
+from handlers.desk import Desk, Work
 from storage.models import OutboxMessage, PhoneTask, Ticket
 from storage import queries
 
@@ -56,12 +55,11 @@ class Retry(Exception):
         self.seconds = seconds
 
 
-def deliver(outbox_id: int) -> str:
+@jobs.job(jobs.DELIVER)
+def deliver(desk: Desk, outbox_id: int) -> str:
     """Send one outbox row (the rq job). Returns what happened, for the job result."""
-    desk = runtime.desk()
-    with session_scope(desk.sessions) as session:
-        work = Work(desk, session, desk.now())
-        row = session.scalars(select(OutboxMessage).where(OutboxMessage.id == outbox_id)
+    with desk.work() as work:
+        row = work.session.scalars(select(OutboxMessage).where(OutboxMessage.id == outbox_id)
                               .with_for_update()).one_or_none()
         if row is None or row.status not in ("pending",):
             return f"nothing to do ({row.status if row else 'no such row'})"
@@ -73,7 +71,6 @@ def deliver(outbox_id: int) -> str:
         except Exception as exc:  # a bug or an unexpected answer: keep the row, try again later
             log.exception("delivering outbox %s failed", outbox_id)
             outcome = _later(work, row, Retry(f"{exc.__class__.__name__}: {exc}"))
-    work.flush_jobs()
     return outcome
 
 
@@ -89,7 +86,7 @@ def _later(work: Work, row: OutboxMessage, retry: Retry) -> str:
     if retry.seconds is not None:
         row.attempts -= 1  # waiting for a rate limit is not a failed attempt
     log.info("outbox %s: %s; again in %.0f s", row.id, retry, seconds)
-    work.desk.jobs.enqueue(outbox.DELIVER_JOB, row.id, job_id=f"{outbox.job_id(row.id)}-{row.attempts}",
+    work.desk.jobs.enqueue(jobs.DELIVER, row.id, job_id=f"{outbox.job_id(row.id)}-{row.attempts}",
                            at=work.now + timedelta(seconds=seconds), retries=0)
     return f"retry in {seconds:.0f} s"
 
@@ -245,10 +242,10 @@ def requeue_pending(desk, older_than: timedelta = timedelta(minutes=2)) -> int:
     """Queue again every pending row whose job was lost (Redis flushed or restarted). Idempotent:
     a row that is sent meanwhile is skipped by deliver()."""
     count = 0
-    with session_scope(desk.sessions) as session:
-        rows = session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "pending",
+    with desk.work() as work:
+        rows = work.session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "pending",
                                                               OutboxMessage.created_at <= desk.now() - older_than))
         for outbox_id in rows:
-            desk.jobs.enqueue(outbox.DELIVER_JOB, outbox_id, job_id=outbox.job_id(outbox_id), retries=0)
+            desk.jobs.enqueue(jobs.DELIVER, outbox_id, job_id=outbox.job_id(outbox_id), retries=0)
             count += 1
     return count

@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 import click
+from flask import Flask
+
+from config import load_config
+from storage.db import session_scope
+from storage.models import Ticket
 
 from . import wechat_push
 
@@ -28,16 +34,19 @@ SCRIPT = [
 ]
 
 
-@click.command("demo")
-@click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="where the demo keeps its database (default: a new temporary directory)")
-def demo_command(var_dir: Path | None) -> None:
-    """Run a scripted resident conversation end to end and print the tickets it made."""
-    from app import create_app
-    from config import load_config
-    from storage.db import session_scope
-    from storage.models import Ticket
+def demo_command(create_app: Callable[..., Flask]) -> click.Command:
+    """`wuye demo`, building its application with `create_app` (app.py hands it over)."""
+    @click.command("demo")
+    @click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="where the demo keeps its database (default: a new temporary directory)")
+    def command(var_dir: Path | None) -> None:
+        """Run a scripted resident conversation end to end and print the tickets it made."""
+        run(create_app, var_dir)
+    return command
 
+
+def run(create_app: Callable[..., Flask], var_dir: Path | None) -> None:
+    """The scripted conversation on a fresh database under var_dir (default: a temporary directory)."""
     base = load_config()
     var_dir = var_dir or Path(tempfile.mkdtemp(prefix="wuye-demo-"))
     app = create_app({"DATABASE_URL": f"sqlite:///{var_dir.resolve() / 'demo.db'}",

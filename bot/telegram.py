@@ -21,6 +21,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 import click
 from flask import Blueprint, Response, current_app, request
+from flask.cli import with_appcontext
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
@@ -189,15 +190,14 @@ def webhook():
 
 
 @click.command("telegram")
+@with_appcontext
 def polling_command() -> None:
     """Run the staff bot with long polling (instead of the webhook)."""
     from telegram.ext import Application, TypeHandler
 
-    from app import create_app
     from handlers import staff
 
-    app = create_app()
-    desk = app.extensions["wuye"]
+    desk = current_app.extensions["wuye"]
     config = desk.config
     if not config["TELEGRAM_BOT_TOKEN"]:
         raise click.ClickException("TELEGRAM_BOT_TOKEN: required for `wuye telegram`")

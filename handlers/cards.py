@@ -13,7 +13,7 @@ from nlu.text import fold
 from storage.models import Ticket
 
 from . import replies
-from .context import Desk
+from .desk import Desk
 
 ACTIONS = {"accept": "接单", "arrive": "已到场", "done": "已完成", "transfer": "转派", "phone": "查看电话"}
 STATUS_LINE = {"new": "🆕 待接单", "reopened": "🔁 重新处理，待接单", "accepted": "👷 已接单", "on_site": "📍 已到场",

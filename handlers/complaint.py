@@ -7,7 +7,7 @@ from nlu.entities import COMPLAINT_TOPICS
 from nlu.text import fold
 
 from . import replies, residents, tickets
-from .context import Turn
+from .desk import Turn
 from .parsed import Parsed
 
 # Dissatisfaction with how people serve residents (seed 001: 服务质量投诉 逐级上报至项目经理).

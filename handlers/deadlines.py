@@ -25,16 +25,14 @@ from rq.job import Job
 from sqlalchemy import select, text
 
 from storage import queries
-from storage.db import session_scope
 from storage.models import Ticket, Timer
 
-from . import runtime
-from .context import Desk, Work
+from . import jobs
+from .desk import Desk, Work
 from .servicetime import ServiceClock, parse_days, parse_hours
 
 log = logging.getLogger(__name__)
 
-FIRE_JOB = "handlers.deadlines.fire"
 OPEN = ("new", "accepted", "on_site", "reopened")
 STEPS = {  # step: the ticket statuses it applies to
     "accept": ("new", "reopened"),
@@ -139,7 +137,7 @@ def plan(work: Work, ticket: Ticket, new: bool = False) -> None:
             del goal[timer.kind]
         else:
             timer.status = "cancelled"
-            work.later_call(_unschedule, timer.id)
+            work.later_call(_unschedule, work.desk, timer.id)
     session.flush()
     if not goal:
         return
@@ -160,7 +158,7 @@ def schedule_new(desk: Desk, timers: list[tuple[int, datetime]]) -> None:
     queue = desk.jobs.queue
     with desk.jobs.connection.pipeline() as pipe:
         for timer_id, fire_at in timers:
-            job = queue.create_job(FIRE_JOB, args=(timer_id,), job_id=job_id(timer_id), result_ttl=3600,
+            job = queue.create_job(jobs.FIRE_TIMER, args=(timer_id,), job_id=job_id(timer_id), result_ttl=3600,
                                    failure_ttl=7 * 24 * 3600)
             queue.schedule_job(job, fire_at.replace(tzinfo=timezone.utc), pipeline=pipe)
         pipe.execute()
@@ -169,7 +167,7 @@ def schedule_new(desk: Desk, timers: list[tuple[int, datetime]]) -> None:
 def schedule(desk: Desk, timer_id: int, fire_at: datetime) -> None:
     """Create the rq job that wakes the worker for a timer; an existing job is left alone."""
     queue = desk.jobs.queue
-    job = queue.create_job(FIRE_JOB, args=(timer_id,), job_id=job_id(timer_id), result_ttl=3600,
+    job = queue.create_job(jobs.FIRE_TIMER, args=(timer_id,), job_id=job_id(timer_id), result_ttl=3600,
                            failure_ttl=7 * 24 * 3600)
     try:
         queue.schedule_job(job, fire_at.replace(tzinfo=timezone.utc), unique=True)
@@ -177,8 +175,7 @@ def schedule(desk: Desk, timer_id: int, fire_at: datetime) -> None:
         pass
 
 
-def _unschedule(timer_id: int) -> None:
-    desk = runtime.desk()
+def _unschedule(desk: Desk, timer_id: int) -> None:
     registry = desk.jobs.queue.scheduled_job_registry
     try:
         registry.remove(job_id(timer_id), delete_job=True)
@@ -186,13 +183,13 @@ def _unschedule(timer_id: int) -> None:
         pass
 
 
-def fire(timer_id: int) -> str:
+@jobs.job(jobs.FIRE_TIMER)
+def fire(desk: Desk, timer_id: int) -> str:
     """The rq job: act on a due timer if it is still pending and still applies."""
     from . import escalation, followup
 
-    desk = runtime.desk()
-    with session_scope(desk.sessions) as session:
-        work = Work(desk, session, desk.now())
+    with desk.work() as work:
+        session = work.session
         timer = session.scalars(select(Timer).where(Timer.id == timer_id).with_for_update()).one_or_none()
         if timer is None or timer.status != "pending":
             return f"nothing to do ({timer.status if timer else 'no such timer'})"
@@ -211,7 +208,6 @@ def fire(timer_id: int) -> str:
         else:
             outcome = followup.step(work, ticket, timer.kind)
         plan(work, ticket)
-    work.flush_jobs()
     log.info("timer %s (%s of ticket %s): %s", timer_id, timer.kind, timer.ticket_id, outcome)
     return outcome
 
@@ -251,16 +247,14 @@ def restore(desk: Desk) -> int:
     plan the timers of unfinished tickets that have none (their planning job was lost)."""
     connection = desk.jobs.connection
     restored = 0
-    with session_scope(desk.sessions) as session:
-        work = Work(desk, session, desk.now())
+    with desk.work() as work:
         unplanned = select(Ticket).where(Ticket.status.in_((*OPEN, "done")),
                                          ~select(Timer.id).where(Timer.ticket_id == Ticket.id).exists())
-        for ticket in session.scalars(unplanned):
+        for ticket in work.session.scalars(unplanned):
             plan(work, ticket, new=True)
             restored += 1
-    work.flush_jobs()
-    with session_scope(desk.sessions) as session:
-        for timer_id, fire_at in session.execute(select(Timer.id, Timer.fire_at).where(Timer.status == "pending")):
+    with desk.work() as work:
+        for timer_id, fire_at in work.session.execute(select(Timer.id, Timer.fire_at).where(Timer.status == "pending")):
             if not Job.exists(job_id(timer_id), connection=connection):
                 schedule(desk, timer_id, fire_at)
                 restored += 1
@@ -269,12 +263,10 @@ def restore(desk: Desk) -> int:
     return restored
 
 
-def ticket_moved(ticket_id: int) -> None:
+@jobs.job(jobs.PLAN_TICKET)
+def ticket_moved(desk: Desk, ticket_id: int) -> None:
     """Re-plan one ticket's timers (for callers outside a transaction of their own)."""
-    desk = runtime.desk()
-    with session_scope(desk.sessions) as session:
-        work = Work(desk, session, desk.now())
-        ticket = session.get(Ticket, ticket_id)
+    with desk.work() as work:
+        ticket = work.session.get(Ticket, ticket_id)
         if ticket is not None:
             plan(work, ticket)
-    work.flush_jobs()

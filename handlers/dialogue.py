@@ -9,7 +9,7 @@ from storage import queries
 
 from . import complaint, followup, inquiry, progress, repair, replies, residents
 from . import deadlines, staff
-from .context import Turn
+from .desk import Turn
 from .parsed import Parsed
 
 _CANCEL = re.compile(r"^\W*(取消|算了|不用了|不修了|不用修了|不用来了|撤销|撤回|先不修了)")

@@ -6,14 +6,10 @@ from datetime import datetime, time, timedelta, timezone
 
 from rq.exceptions import DuplicateJobError
 
-from storage.db import session_scope
-
-from . import escalation, outbox, reports, runtime
-from .context import Desk, Work
+from . import escalation, jobs, outbox, reports
+from .desk import Desk
 
 log = logging.getLogger(__name__)
-
-JOB = "handlers.digest.send"
 
 
 def next_run(desk: Desk, after_utc: datetime) -> datetime:
@@ -30,24 +26,22 @@ def ensure_scheduled(desk: Desk) -> None:
     """Schedule the next digest once (the job id carries its date, so it is never doubled)."""
     when = next_run(desk, desk.now())
     queue = desk.jobs.queue
-    job = queue.create_job(JOB, job_id=f"digest-{desk.local(when):%Y%m%d}", result_ttl=86400)
+    job = queue.create_job(jobs.SEND_DIGEST, job_id=f"digest-{desk.local(when):%Y%m%d}", result_ttl=86400)
     try:
         queue.schedule_job(job, when.replace(tzinfo=timezone.utc), unique=True)
     except DuplicateJobError:
         pass
 
 
-def send() -> str:
+@jobs.job(jobs.SEND_DIGEST)
+def send(desk: Desk) -> str:
     """Send yesterday's figures to the managers, then schedule tomorrow's digest."""
-    desk = runtime.desk()
     yesterday = desk.local(desk.now()).date() - timedelta(days=1)
-    with session_scope(desk.sessions) as session:
-        work = Work(desk, session, desk.now())
-        figures = reports.summary(desk, session, yesterday, yesterday)
+    with desk.work() as work:
+        figures = reports.summary(desk, work.session, yesterday, yesterday)
         text = reports.digest_text(figures)
         chats = list(dict.fromkeys(escalation.recipients(work, 1) + escalation.recipients(work, 2)))
         for chat in chats:
             outbox.telegram_text(work, chat, text)
-    work.flush_jobs()
     ensure_scheduled(desk)
     return f"digest for {yesterday} to {len(chats)} chats"

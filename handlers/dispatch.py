@@ -10,10 +10,9 @@ from __future__ import annotations
 import logging
 
 from storage import queries
-from storage.db import session_scope
 
 from . import dialogue, events, media, replies
-from .context import Desk, Turn
+from .desk import Desk, Turn
 from .messages import Inbound, Reply
 
 log = logging.getLogger(__name__)
@@ -23,23 +22,22 @@ def handle(desk: Desk, inbound: Inbound) -> Reply:
     """Handle one inbound message and return the immediate reply."""
     now = desk.now()
     try:
-        with session_scope(desk.sessions) as session:
+        with desk.work(Turn) as turn:
+            session = turn.session
             message_id = queries.record_inbound(session, inbound.dedup_key, openid=inbound.sender,
                                                 msg_type=inbound.event and f"event:{inbound.event}" or inbound.kind,
-                                                content=_content(inbound), received_at=now)
+                                                content=_content(inbound), received_at=turn.now)
             if message_id is None:
                 stored = queries.inbound_by_key(session, inbound.dedup_key)
                 log.info("duplicate delivery %s ignored", inbound.dedup_key)
                 return Reply(stored.reply if stored else None)
-            resident = queries.resident_contacted(session, inbound.sender, now)
-            turn = Turn(desk, session, now, resident=resident)
+            turn.resident = queries.resident_contacted(session, inbound.sender, turn.now)
             text = _route(turn, inbound)
             queries.store_reply(session, message_id, text, turn.intent)
     except Exception:
         log.exception("message %s from %s failed", inbound.dedup_key, inbound.sender)
         _keep_failed(desk, inbound, now)
         return Reply(replies.SORRY_ERROR)
-    turn.flush_jobs()
     return Reply(text)
 
 
@@ -68,8 +66,8 @@ def _content(inbound: Inbound) -> str | None:
 def _keep_failed(desk: Desk, inbound: Inbound, now) -> None:
     """Store a message whose handling failed, so nothing is lost and a retry gets the same apology."""
     try:
-        with session_scope(desk.sessions) as session:
-            queries.record_inbound(session, inbound.dedup_key, openid=inbound.sender, msg_type=inbound.kind,
+        with desk.work() as work:
+            queries.record_inbound(work.session, inbound.dedup_key, openid=inbound.sender, msg_type=inbound.kind,
                                    content=_content(inbound), received_at=now, reply=replies.SORRY_ERROR,
                                    intent="error")
     except Exception:

@@ -19,7 +19,7 @@ from storage.models import EtiquetteViolation, Staff, Ticket
 
 from . import outbox, replies
 from .cards import mask_phones_in
-from .context import Work
+from .desk import Work
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from storage import queries
 
 from . import progress, repair, replies
-from .context import Turn
+from .desk import Turn
 from .messages import Inbound
 
 # Keys of the Official Account's custom menu (configure these in the WeChat console).

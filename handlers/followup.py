@@ -16,7 +16,7 @@ from storage import queries
 from storage.models import PhoneTask, Ticket
 
 from . import escalation, outbox, replies, staff
-from .context import Turn, Work
+from .desk import Turn, Work
 
 STATE = "followup"
 SATISFIED_AT = 3   # 基本满意 and better count as satisfied (满意率)

@@ -7,7 +7,7 @@ from nlu.text import fold
 from storage import queries
 
 from . import replies, residents, tickets
-from .context import Turn
+from .desk import Turn
 from .parsed import Parsed
 
 FOLLOWUP_STATE = "inquiry_followup"

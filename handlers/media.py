@@ -6,7 +6,7 @@ from storage.models import Attachment
 
 from . import dialogue, repair, replies
 from . import staff
-from .context import Turn
+from .desk import Turn
 from .messages import Inbound
 
 

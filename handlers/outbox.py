@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from storage.models import OutboxMessage
 
-from .context import Work
-
-DELIVER_JOB = "bot.delivery.deliver"
+from . import jobs
+from .desk import Work
 
 
 def job_id(outbox_id: int) -> str:
@@ -32,7 +31,7 @@ def post(work: Work, *, channel: str, kind: str, recipient: str | int, payload: 
 def release(work: Work, row: OutboxMessage) -> None:
     """Queue a row for delivery after commit."""
     row.status = "pending"
-    work.later(DELIVER_JOB, row.id, job_id=job_id(row.id), retries=0)
+    work.later(jobs.DELIVER, row.id, job_id=job_id(row.id), retries=0)
 
 
 def telegram_text(work: Work, chat_id: int, text: str, *, ticket_id: int | None = None, reply_to: int | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from storage import queries
 
 from . import replies, tickets
-from .context import Turn
+from .desk import Turn
 from .parsed import Parsed
 
 

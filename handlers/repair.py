@@ -12,7 +12,7 @@ import re
 from nlu.text import fold
 
 from . import deadlines, replies, residents, staff, tickets
-from .context import Turn
+from .desk import Turn
 from .parsed import Parsed
 from .timeparse import parse as parse_time
 from storage import queries

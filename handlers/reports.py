@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import EtiquetteViolation, Staff, Ticket, TicketEvent
 
-from .context import Desk
+from .desk import Desk
 
 OPEN = ("new", "accepted", "on_site", "reopened")
 SATISFIED_AT = 3

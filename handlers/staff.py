@@ -12,12 +12,11 @@ import re
 from sqlalchemy import select, update
 
 from storage import queries
-from storage.db import session_scope
 from storage.models import EtiquetteViolation, OutboxMessage, Staff, TelegramUpdate, Ticket
 
 from . import deadlines, escalation, outbox
 from .cards import render
-from .context import Desk, Work
+from .desk import Desk, Work
 from .messages import StaffAction
 
 log = logging.getLogger(__name__)
@@ -44,8 +43,8 @@ def group_for(config: dict, ticket: Ticket) -> int | None:
 
 def record_unused_update(desk: Desk, update_id: int) -> None:
     """Remember an update the desk does not use, so a redelivery is recognised too."""
-    with session_scope(desk.sessions) as session:
-        _first_time(session, update_id, desk.now())
+    with desk.work() as work:
+        _first_time(work.session, update_id, work.now)
 
 
 def _first_time(session, update_id: int, now) -> bool:
@@ -57,8 +56,8 @@ def _first_time(session, update_id: int, now) -> bool:
 
 def handle(desk: Desk, action: StaffAction) -> None:
     """Handle one staff action (exactly once per Telegram update_id)."""
-    with session_scope(desk.sessions) as session:
-        work = Work(desk, session, desk.now())
+    with desk.work() as work:
+        session = work.session
         if not _first_time(session, action.update_id, work.now):
             log.info("telegram update %s seen before, ignored", action.update_id)
             return
@@ -73,7 +72,6 @@ def handle(desk: Desk, action: StaffAction) -> None:
             _command(work, action, member)
         else:
             _message(work, action, member)
-    work.flush_jobs()
 
 
 MANAGING_ROLES = ("manager", "supervisor")

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from storage.db import session_scope
@@ -9,11 +11,10 @@ from storage.models import Staff
 
 
 def _sessions():
-    from app import create_app
-    return create_app().extensions["wuye"].sessions
+    return current_app.extensions["wuye"].sessions
 
 
-@click.group("staff")
+@click.group("staff", cls=AppGroup)
 def staff_cli() -> None:
     """Register staff and managers by their Telegram user id."""
 

@@ -9,8 +9,8 @@ from nlu.text import fold, is_cjk
 from storage import queries
 from storage.models import Ticket
 
-from . import deadlines, escalation, staff
-from .context import Turn
+from . import deadlines, escalation, jobs, staff
+from .desk import Turn
 
 CODE_PREFIX = {"repair": "BX", "complaint": "TS", "inquiry": "ZX"}
 # Complaints about how people serve residents go to the manager (seed 001: 逐级上报至项目经理).
@@ -88,7 +88,7 @@ def open_ticket(turn: Turn, draft: Draft) -> Ticket:
         escalation.raise_alert(turn, ticket, "service_quality", level=1)
     # Timers are planned by the worker, off the resident's 5-second path; a lost job is made good
     # when a worker starts (deadlines.restore plans every open ticket that has no timers).
-    turn.later("handlers.deadlines.ticket_moved", ticket.id)
+    turn.later(jobs.PLAN_TICKET, ticket.id)
     return ticket
 
 

@@ -39,7 +39,7 @@ def drain(desk, rounds: int = 20, lookahead: float = 1.0) -> None:
     `lookahead` seconds (short waits such as rate-limit retries are waited out)."""
     queue = Queue(QUEUE_NAME, connection=desk.jobs.connection)
     for _ in range(rounds):
-        run(burst=True)
+        run(desk, burst=True)
         due = queue.scheduled_job_registry.get_jobs_to_schedule(int(time.time() + lookahead))
         if not queue.count and not due:
             return

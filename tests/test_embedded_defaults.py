@@ -9,6 +9,7 @@ from rq import Queue
 
 from app import cli, create_app
 from config import ConfigError
+from handlers import jobs
 from handlers.queue import QUEUE_NAME
 from storage.migrate import head_revision
 from storage.models import Ticket, Timer
@@ -35,9 +36,9 @@ def test_the_embedded_defaults_work_end_to_end(embedded_app, tmp_path):
     assert "BX-" in wechat_push.reply_text(response.get_data(as_text=True))
     [ticket] = rows(desk, Ticket)
     queued = Queue(QUEUE_NAME, connection=desk.jobs.connection).jobs
-    assert [(job.func_name, job.args) for job in queued] == [("handlers.deadlines.ticket_moved", (ticket.id,))]
+    assert [(job.func_name, job.args) for job in queued] == [(jobs.PLAN_TICKET, (ticket.id,))]
     from handlers.worker import run
-    run(burst=True)  # a worker on the same embedded Redis plans the ticket's deadlines
+    run(desk, burst=True)  # a worker on the same embedded Redis plans the ticket's deadlines
     timers = rows(desk, Timer, ticket_id=ticket.id, status="pending")
     assert {t.kind for t in timers} >= {"accept_due", "arrive_due", "resolve_due"}
     scheduled = set(Queue(QUEUE_NAME, connection=desk.jobs.connection).scheduled_job_registry.get_job_ids())

@@ -185,7 +185,7 @@ def test_the_daily_digest_reaches_the_managers_and_schedules_the_next(build, fak
     desk_clock = desk.clock
     desk.clock = lambda: desk_clock() + __import__("datetime").timedelta(days=1)  # "tomorrow morning"
     try:
-        result = digest.send()
+        result = digest.send(desk)
     finally:
         desk.clock = desk_clock
     drain(desk)

@@ -1,32 +1,47 @@
-"""The desk's services (Desk) and the per-message context handlers work in (Turn)."""
+"""The desk's services (Desk), one unit of work in one transaction (Work), and one resident's message (Turn).
+
+`with desk.work() as work:` opens the session, commits at the end and only then queues the jobs the
+work collected, so a job never runs before the rows it reads exist.
+"""
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.db import session_scope
 from storage.models import Resident, utcnow
 
 log = logging.getLogger(__name__)
+W = TypeVar("W", bound="Work")
 
 
 class Desk:
     """Long-lived services shared by all requests and jobs of one process."""
 
-    def __init__(self, config: dict, sessions: sessionmaker[Session], nlu, knowledge, jobs=None,
+    def __init__(self, config: dict, sessions: sessionmaker[Session], nlu, knowledge, jobs=None, etiquette=None,
                  clock: Callable[[], datetime] = utcnow):
         self.config = config
         self.sessions = sessions
         self.nlu = nlu
         self.knowledge = knowledge
-        self.jobs = jobs
-        self.etiquette = None              # handlers.etiquette.EtiquetteFilter, set by the app
+        self.jobs = jobs                   # handlers.queue.Jobs
+        self.etiquette = etiquette         # handlers.etiquette.EtiquetteFilter
         self.clock = clock
         self.timezone = ZoneInfo(config["TIMEZONE"])
+
+    @contextmanager
+    def work(self, kind: type[W] | None = None) -> Iterator[W]:
+        """One transaction: commit on success (roll back on error), then queue what it collected."""
+        with session_scope(self.sessions) as session:
+            work = (kind or Work)(self, session, self.now())
+            yield work
+        work.flush_jobs()
 
     def now(self) -> datetime:
         """Current naive UTC time (tests may pass a clock)."""
@@ -57,7 +72,7 @@ class Work:
     jobs_after_commit: list[tuple[str, tuple, dict]] = field(default_factory=list)
 
     def later(self, job: str, *args: Any, **options: Any) -> None:
-        """Queue a job (by dotted name) once the transaction has committed."""
+        """Queue a job (by its name in handlers.jobs) once the transaction has committed."""
         if self.desk.jobs is not None:
             self.jobs_after_commit.append((job, args, options))
 
