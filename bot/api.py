@@ -104,7 +104,7 @@ def get_ticket(ticket_id: int):
     """One ticket with its events (who, when, what) and attachments."""
     desk = current_app.extensions["wuye"]
     with session_scope(desk.sessions) as session:
-        ticket = session.get(Ticket, ticket_id)
+        ticket = queries.ticket(session, ticket_id)
         if ticket is None:
             abort(404, f"no ticket {ticket_id}")
         return jsonify(ticket_json(ticket, with_events=True))

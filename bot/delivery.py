@@ -13,12 +13,11 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from handlers import jobs, outbox
 from handlers.cards import render
 from handlers.desk import Desk, Work
-from storage.models import OutboxMessage, PhoneTask, Ticket
+from handlers.routing import staff_chat_for
+from storage.models import OutboxMessage, Ticket
 from storage import queries
 
 from . import telegram, wechat_api
@@ -59,8 +58,7 @@ class Retry(Exception):
 def deliver(desk: Desk, outbox_id: int) -> str:
     """Send one outbox row (the rq job). Returns what happened, for the job result."""
     with desk.work() as work:
-        row = work.session.scalars(select(OutboxMessage).where(OutboxMessage.id == outbox_id)
-                              .with_for_update()).one_or_none()
+        row = queries.outbox_row(work.session, outbox_id)
         if row is None or row.status not in ("pending",):
             return f"nothing to do ({row.status if row else 'no such row'})"
         row.attempts += 1
@@ -125,7 +123,7 @@ def _send_wechat(work: Work, row: OutboxMessage) -> str:
         outbox.telegram_text(work, notify["chat_id"], f"✅ 已送达住户（{stamp}）", ticket_id=row.ticket_id,
                              reply_to=notify.get("reply_to"))
     if row.ticket_id:
-        ticket = work.session.get(Ticket, row.ticket_id)
+        ticket = queries.ticket(work.session, row.ticket_id)
         queries.add_event(work.session, ticket, "system", "delivered", work.now,
                           {"outbox": row.id, "channel": "wechat", "kind": row.kind})
     return "sent"
@@ -135,7 +133,7 @@ def _outside_window(work: Work, row: OutboxMessage) -> str:
     """WeChat 45015: more than 48 hours since the resident last wrote."""
     desk = work.desk
     template = desk.config["WECHAT_TEMPLATE_ID"]
-    ticket = work.session.get(Ticket, row.ticket_id) if row.ticket_id else None
+    ticket = queries.ticket(work.session, row.ticket_id)
     if template:
         data = {"first": {"value": "您好，物业服务中心给您留言："}, "keyword1": {"value": ticket.code if ticket else ""},
                 "keyword2": {"value": row.payload["content"][:180]},
@@ -150,11 +148,11 @@ def _outside_window(work: Work, row: OutboxMessage) -> str:
     if ticket is not None:
         if survey:
             ticket.followup_status = "phone"  # 电话回访 instead of the WeChat survey
-        work.session.add(PhoneTask(ticket_id=ticket.id, reason="followup_call" if survey else "outside_48h",
-                                   detail=row.payload["content"], created_at=work.now))
+        queries.add_phone_task(work.session, ticket.id, "followup_call" if survey else "outside_48h",
+                               row.payload["content"], work.now)
         queries.add_event(work.session, ticket, "system", "phone_task", work.now,
                           {"reason": "WeChat 48-hour window closed", "message": row.payload["content"]})
-        chat = ticket.staff_chat_id or desk.config["TELEGRAM_STAFF_CHAT_ID"]
+        chat = staff_chat_for(desk.config, ticket)
         if chat:
             notify = row.payload.get("notify") or {}
             what = "回访" if survey else "回复"
@@ -204,7 +202,7 @@ def _send_telegram(work: Work, row: OutboxMessage) -> str:
 
 def _send_card(work: Work, sender: telegram.Sender, row: OutboxMessage, chat_id: int) -> None:
     """Post the ticket's card, or edit it in place, from the ticket's state right now."""
-    ticket = work.session.scalars(select(Ticket).where(Ticket.id == row.ticket_id).with_for_update()).one()
+    ticket = queries.ticket(work.session, row.ticket_id, lock=True)
     card = render(work.desk, ticket)
     if ticket.card_message_id and ticket.staff_chat_id == chat_id:
         try:
@@ -228,10 +226,10 @@ def _mark_sent(work: Work, row: OutboxMessage) -> None:
 def _tell_staff_failed(work: Work, row: OutboxMessage) -> None:
     if row.channel != "wechat" or not row.ticket_id:
         return
-    ticket = work.session.get(Ticket, row.ticket_id)
+    ticket = queries.ticket(work.session, row.ticket_id)
     queries.add_event(work.session, ticket, "system", "delivery_failed", work.now,
                       {"outbox": row.id, "error": row.last_error})
-    chat = ticket.staff_chat_id or work.desk.config["TELEGRAM_STAFF_CHAT_ID"]
+    chat = staff_chat_for(work.desk.config, ticket)
     if chat:
         notify = row.payload.get("notify") or {}
         outbox.telegram_text(work, chat, f"❌ 工单 {ticket.code} 的回复多次发送失败（{row.last_error}），"
@@ -243,9 +241,7 @@ def requeue_pending(desk, older_than: timedelta = timedelta(minutes=2)) -> int:
     a row that is sent meanwhile is skipped by deliver()."""
     count = 0
     with desk.work() as work:
-        rows = work.session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "pending",
-                                                              OutboxMessage.created_at <= desk.now() - older_than))
-        for outbox_id in rows:
+        for outbox_id in queries.pending_outbox(work.session, work.now - older_than):
             desk.jobs.enqueue(jobs.DELIVER, outbox_id, job_id=outbox.job_id(outbox_id), retries=0)
             count += 1
     return count

@@ -22,23 +22,22 @@ from datetime import datetime, timedelta, timezone
 
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
-from sqlalchemy import select, text
 
 from storage import queries
-from storage.models import Ticket, Timer
+from storage.models import OPEN_STATUSES, Ticket, Timer
 
 from . import jobs
 from .desk import Desk, Work
+from .routing import staff_chat_for
 from .servicetime import ServiceClock, parse_days, parse_hours
 
 log = logging.getLogger(__name__)
 
-OPEN = ("new", "accepted", "on_site", "reopened")
 STEPS = {  # step: the ticket statuses it applies to
     "accept": ("new", "reopened"),
     "arrive": ("new", "reopened", "accepted"),
-    "respond": OPEN,
-    "resolve": OPEN,
+    "respond": OPEN_STATUSES,
+    "resolve": OPEN_STATUSES,
 }
 
 
@@ -115,7 +114,7 @@ def wanted(desk: Desk, ticket: Ticket) -> dict[str, tuple[datetime, datetime | N
         elif ticket.followup_status == "reminded":
             sent = ticket.followup_sent_at or done
             timers["followup_phone"] = (sent + timedelta(minutes=config["FOLLOWUP_PHONE_MINUTES"]), None)
-    if ticket.escalated and ticket.escalated_at and ticket.status in OPEN:
+    if ticket.escalated and ticket.escalated_at and ticket.status in OPEN_STATUSES:
         timers["escalate_level2"] = (ticket.escalated_at + timedelta(minutes=config["ESCALATION_LEVEL2_MINUTES"]),
                                      None)
     return timers
@@ -127,8 +126,7 @@ def plan(work: Work, ticket: Ticket, new: bool = False) -> None:
     session = work.session
     session.flush()
     goal = wanted(work.desk, ticket)
-    timers = [] if new else session.scalars(select(Timer).where(Timer.ticket_id == ticket.id,
-                                                                Timer.status != "cancelled").with_for_update()).all()
+    timers = [] if new else queries.timers_of(session, ticket.id)
     for timer in timers:  # a step that already fired for this very deadline is not planned again
         if timer.status == "fired" and goal.get(timer.kind, (None,))[0] == timer.fire_at:
             del goal[timer.kind]
@@ -142,14 +140,9 @@ def plan(work: Work, ticket: Ticket, new: bool = False) -> None:
     if not goal:
         return
     # One statement for all new timers; the partial unique index drops any a concurrent plan added.
-    statement = queries._insert(session, Timer).values([
-        {"ticket_id": ticket.id, "kind": kind, "fire_at": fire_at, "due_at": due_at, "status": "pending",
-         "created_at": work.now} for kind, (fire_at, due_at) in goal.items()])
-    statement = statement.on_conflict_do_nothing(index_elements=["ticket_id", "kind"],
-                                                 index_where=text("status = 'pending'"))
-    added = session.execute(statement.returning(Timer.id, Timer.fire_at)).all()
+    added = queries.add_timers(session, ticket.id, goal, work.now)
     if added:
-        work.later_call(schedule_new, work.desk, [(timer_id, fire_at) for timer_id, fire_at in added])
+        work.later_call(schedule_new, work.desk, added)
 
 
 def schedule_new(desk: Desk, timers: list[tuple[int, datetime]]) -> None:
@@ -189,12 +182,11 @@ def fire(desk: Desk, timer_id: int) -> str:
     from . import escalation, followup
 
     with desk.work() as work:
-        session = work.session
-        timer = session.scalars(select(Timer).where(Timer.id == timer_id).with_for_update()).one_or_none()
+        timer = queries.timer(work.session, timer_id)
         if timer is None or timer.status != "pending":
             return f"nothing to do ({timer.status if timer else 'no such timer'})"
         timer.status, timer.fired_at = "fired", work.now
-        ticket = session.scalars(select(Ticket).where(Ticket.id == timer.ticket_id).with_for_update()).one()
+        ticket = queries.ticket(work.session, timer.ticket_id, lock=True)
         if wanted(desk, ticket).get(timer.kind, (None,))[0] != timer.fire_at:
             timer.status = "cancelled"  # the ticket moved on; the timer is obsolete
             outcome = "obsolete"
@@ -216,11 +208,11 @@ STEP_NAMES = {"accept": "接单", "arrive": "到场", "respond": "答复住户",
 
 
 def _remind(work: Work, ticket: Ticket, timer: Timer) -> str:
-    from . import outbox, staff
+    from . import outbox
 
     step = timer.kind.removesuffix("_remind")
     left = max(0, int((timer.due_at - work.now).total_seconds() // 60)) if timer.due_at else 0
-    chat = ticket.staff_chat_id or staff.group_for(work.desk.config, ticket)
+    chat = staff_chat_for(work.desk.config, ticket)
     if chat:
         holder = f"（{ticket.assignee.name}）" if ticket.assignee else ""
         outbox.telegram_text(work, chat, f"⏰ 工单 {ticket.code}{holder} 距{STEP_NAMES[step]}时限还有约{left}分钟"
@@ -248,13 +240,11 @@ def restore(desk: Desk) -> int:
     connection = desk.jobs.connection
     restored = 0
     with desk.work() as work:
-        unplanned = select(Ticket).where(Ticket.status.in_((*OPEN, "done")),
-                                         ~select(Timer.id).where(Timer.ticket_id == Ticket.id).exists())
-        for ticket in work.session.scalars(unplanned):
+        for ticket in queries.unplanned(work.session):
             plan(work, ticket, new=True)
             restored += 1
     with desk.work() as work:
-        for timer_id, fire_at in work.session.execute(select(Timer.id, Timer.fire_at).where(Timer.status == "pending")):
+        for timer_id, fire_at in queries.pending_timers(work.session):
             if not Job.exists(job_id(timer_id), connection=connection):
                 schedule(desk, timer_id, fire_at)
                 restored += 1
@@ -267,6 +257,6 @@ def restore(desk: Desk) -> int:
 def ticket_moved(desk: Desk, ticket_id: int) -> None:
     """Re-plan one ticket's timers (for callers outside a transaction of their own)."""
     with desk.work() as work:
-        ticket = work.session.get(Ticket, ticket_id)
+        ticket = queries.ticket(work.session, ticket_id)
         if ticket is not None:
             plan(work, ticket)

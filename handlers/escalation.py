@@ -12,10 +12,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from storage import queries
-from storage.models import EtiquetteViolation, Staff, Ticket
+from storage.models import Staff, Ticket
 
 from . import outbox, replies
 from .cards import mask_phones_in
@@ -35,11 +33,9 @@ LEVEL_NAMES = {1: "主管", 2: "项目经理"}
 def recipients(work: Work, level: int) -> list[int]:
     """Chats that receive an alert of this level (private chats are Telegram user ids)."""
     roles = ("supervisor",) if level == 1 else ("supervisor", "manager")
-    people = work.session.scalars(select(Staff.telegram_user_id).where(Staff.active.is_(True),
-                                                                       Staff.role.in_(roles))).all()
+    people = queries.user_ids_with_role(work.session, roles)
     if level == 1 and not people:  # no supervisors registered: the managers are the first level
-        people = work.session.scalars(select(Staff.telegram_user_id).where(Staff.active.is_(True),
-                                                                           Staff.role == "manager")).all()
+        people = queries.user_ids_with_role(work.session, ("manager",))
     return list(dict.fromkeys([*work.desk.config["TELEGRAM_MANAGER_CHAT_IDS"], *people]))
 
 
@@ -101,9 +97,7 @@ def check_violations(work: Work, member: Staff) -> bool:
     ETIQUETTE_ALERT_DAYS (once per such run of violations)."""
     config = work.desk.config
     since = work.now - timedelta(days=config["ETIQUETTE_ALERT_DAYS"])
-    texts = work.session.scalars(select(EtiquetteViolation.text).where(EtiquetteViolation.staff_id == member.id,
-                                                                       EtiquetteViolation.at >= since)
-                                 .order_by(EtiquetteViolation.id)).all()
+    texts = queries.violation_texts(work.session, member.id, since)
     distinct = list(dict.fromkeys(texts))  # one reply with two bad phrases counts once
     if len(distinct) < config["ETIQUETTE_ALERT_COUNT"] or len(distinct) % config["ETIQUETTE_ALERT_COUNT"]:
         return False

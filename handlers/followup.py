@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from nlu.text import fold
 from storage import queries
-from storage.models import PhoneTask, Ticket
+from storage.models import Ticket
 
 from . import escalation, outbox, replies, staff
 from .desk import Turn, Work
+from .routing import staff_chat_for
 
 STATE = "followup"
 SATISFIED_AT = 3   # 基本满意 and better count as satisfied (满意率)
@@ -95,11 +96,11 @@ def _send_survey(work: Work, ticket: Ticket, reminder: bool) -> str:
 
 def _phone_task(work: Work, ticket: Ticket, why: str) -> str:
     ticket.followup_status = "phone"
-    work.session.add(PhoneTask(ticket_id=ticket.id, reason="followup_call", detail=why, created_at=work.now))
+    queries.add_phone_task(work.session, ticket.id, "followup_call", why, work.now)
     queries.add_event(work.session, ticket, "system", "phone_task", work.now, {"reason": why})
     if ticket.resident is not None:
         queries.clear_conversation(work.session, ticket.resident.id)
-    chat = ticket.staff_chat_id or staff.group_for(work.desk.config, ticket)
+    chat = staff_chat_for(work.desk.config, ticket)
     if chat:
         outbox.telegram_text(work, chat, f"📞 工单 {ticket.code} 需要电话回访（{_WHY.get(why, why)}），请客服尽快联系住户。",
                              ticket_id=ticket.id)
@@ -114,7 +115,7 @@ def answered(turn: Turn, slots: dict, text: str) -> str | None:
     answer = understand(text)
     if answer is None:
         return None
-    ticket = turn.session.get(Ticket, slots.get("ticket_id"))
+    ticket = queries.ticket(turn.session, slots.get("ticket_id"))
     queries.clear_conversation(turn.session, turn.resident.id)
     if ticket is None or ticket.status != "done":
         return "谢谢您的反馈！请问还有其他需要帮助的吗？"
@@ -132,7 +133,7 @@ def answered(turn: Turn, slots: dict, text: str) -> str | None:
     reason = "not_fixed" if answer.fixed is False else "dissatisfied"
     tickets.reopen(turn, ticket, turn.actor, reason)
     escalation.raise_alert(turn, ticket, reason, level=1, detail={"said": text})
-    chat = ticket.staff_chat_id or staff.group_for(turn.desk.config, ticket)
+    chat = staff_chat_for(turn.desk.config, ticket)
     if chat:
         outbox.telegram_text(turn, chat, f"🔁 工单 {ticket.code} 回访{escalation.REASONS[reason]}，已重新打开，请尽快处理。"
                                          f"\n住户说：{text[:200]}", ticket_id=ticket.id, reply_to=ticket.card_message_id)

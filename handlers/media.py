@@ -11,11 +11,8 @@ from .messages import Inbound
 
 
 def _keep(turn: Turn, inbound: Inbound, kind: str, detail: dict | None = None) -> Attachment:
-    attachment = Attachment(resident_id=turn.resident.id, kind=kind, media_id=inbound.media_id, url=inbound.url,
-                            detail=detail, created_at=turn.now)
-    turn.session.add(attachment)
-    turn.session.flush()
-    return attachment
+    return queries.add_attachment(turn.session, resident_id=turn.resident.id, kind=kind, media_id=inbound.media_id,
+                                  url=inbound.url, detail=detail, created_at=turn.now)
 
 
 def _latest_open(turn: Turn):

@@ -5,6 +5,7 @@ only after commit, so a message exists exactly when its cause does. bot/delivery
 """
 from __future__ import annotations
 
+from storage import queries
 from storage.models import OutboxMessage
 
 from . import jobs
@@ -19,10 +20,9 @@ def job_id(outbox_id: int) -> str:
 def post(work: Work, *, channel: str, kind: str, recipient: str | int, payload: dict, ticket_id: int | None = None,
          actor: str | None = None, hold: bool = False) -> OutboxMessage:
     """Add a message to the outbox; `hold` keeps it until released (a suggested rewrite)."""
-    row = OutboxMessage(channel=channel, kind=kind, recipient=str(recipient), payload=payload, ticket_id=ticket_id,
-                        status="suggested" if hold else "pending", created_by=actor, created_at=work.now)
-    work.session.add(row)
-    work.session.flush()
+    row = queries.add_outbox(work.session, channel=channel, kind=kind, recipient=str(recipient), payload=payload,
+                             ticket_id=ticket_id, status="suggested" if hold else "pending", created_by=actor,
+                             created_at=work.now)
     if not hold:
         release(work, row)
     return row

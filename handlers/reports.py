@@ -8,14 +8,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import EtiquetteViolation, Staff, Ticket, TicketEvent
+from storage import queries
 
 from .desk import Desk
 
-OPEN = ("new", "accepted", "on_site", "reopened")
 SATISFIED_AT = 3
 
 
@@ -32,12 +30,11 @@ def period_bounds(desk: Desk, first: date, last: date) -> tuple[datetime, dateti
 def summary(desk: Desk, session: Session, first: date, last: date) -> dict:
     """The managers' figures for local dates first..last."""
     start, end = period_bounds(desk, first, last)
-    created = list(session.scalars(select(Ticket).where(Ticket.created_at >= start, Ticket.created_at < end)))
-    finished = list(session.scalars(select(Ticket).where(Ticket.done_at >= start, Ticket.done_at < end,
-                                                         Ticket.kind.in_(("repair", "complaint")))))
+    created = queries.created_between(session, start, end)
+    finished = queries.finished_between(session, start, end)
     followed = [t for t in finished if t.followup_status in ("answered", "phone") or t.rating is not None]
     rated = [t for t in finished if t.rating is not None]
-    names = dict(session.execute(select(Staff.id, Staff.name)).all())
+    names = queries.staff_names(session)
     per_kind, per_staff = defaultdict(Counter), defaultdict(Counter)
     for ticket in created:
         per_kind[ticket.kind]["tickets"] += 1
@@ -45,11 +42,9 @@ def summary(desk: Desk, session: Session, first: date, last: date) -> dict:
         if ticket.assignee_id:
             per_staff[names.get(ticket.assignee_id, str(ticket.assignee_id))]["tickets"] += 1
             per_staff[names.get(ticket.assignee_id, str(ticket.assignee_id))]["breached"] += ticket.breached
-    breaches = session.scalars(select(TicketEvent.detail).where(TicketEvent.action == "deadline_missed",
-                                                                TicketEvent.at >= start, TicketEvent.at < end)).all()
-    violations = Counter(names.get(staff_id, "?") for staff_id in session.scalars(
-        select(EtiquetteViolation.staff_id).where(EtiquetteViolation.at >= start, EtiquetteViolation.at < end)))
-    backlog = Counter(session.scalars(select(Ticket.kind).where(Ticket.status.in_(OPEN))))
+    breaches = queries.breach_details(session, start, end)
+    violations = Counter(names.get(staff_id, "?") for staff_id in queries.violators_between(session, start, end))
+    backlog = Counter(queries.open_kinds(session))
     return {
         "from": first.isoformat(), "to": last.isoformat(),
         "tickets": {kind: counts["tickets"] for kind, counts in per_kind.items()},

@@ -9,15 +9,14 @@ from __future__ import annotations
 import logging
 import re
 
-from sqlalchemy import select, update
-
 from storage import queries
-from storage.models import EtiquetteViolation, OutboxMessage, Staff, TelegramUpdate, Ticket
+from storage.models import OPEN_STATUSES, OutboxMessage, Staff, Ticket
 
 from . import deadlines, escalation, outbox
 from .cards import render
 from .desk import Desk, Work
 from .messages import StaffAction
+from .routing import staff_chat_for, staff_chats
 
 log = logging.getLogger(__name__)
 
@@ -26,43 +25,21 @@ NOT_A_STAFF_CHAT = "本群未登记为物业员工群，无法处理工单。"
 HELP = ("工单操作：在工单卡片上点按钮（接单 / 已到场 / 已完成 / 转派 / 查看电话）。\n"
         "回复住户：直接回复工单卡片，或发送 /reply 工单号 内容（会先经过服务用语检查）。\n"
         "/open 本群未完成的工单\n/mine 我负责的工单\n/ticket 工单号 工单详情和处理记录\n/help 本说明")
-OPEN = ("new", "accepted", "on_site", "reopened")
-
-
-def staff_chats(config: dict) -> set[int]:
-    """Every configured staff group."""
-    chats = {config["TELEGRAM_STAFF_CHAT_ID"]} | {chat for _key, chat in config["TELEGRAM_GROUP_ROUTES"]}
-    return {c for c in chats if c}
-
-
-def group_for(config: dict, ticket: Ticket) -> int | None:
-    """The staff group of a ticket: routed by category, then kind, else the default group."""
-    routes = dict(config["TELEGRAM_GROUP_ROUTES"])
-    return routes.get(ticket.category or "") or routes.get(ticket.kind) or config["TELEGRAM_STAFF_CHAT_ID"] or None
 
 
 def record_unused_update(desk: Desk, update_id: int) -> None:
     """Remember an update the desk does not use, so a redelivery is recognised too."""
     with desk.work() as work:
-        _first_time(work.session, update_id, work.now)
-
-
-def _first_time(session, update_id: int, now) -> bool:
-    # RETURNING tells whether the row went in (psycopg reports no rowcount for ON CONFLICT inserts).
-    statement = queries._insert(session, TelegramUpdate).values(update_id=update_id, received_at=now)
-    statement = statement.on_conflict_do_nothing(index_elements=["update_id"]).returning(TelegramUpdate.update_id)
-    return session.execute(statement).scalar_one_or_none() is not None
+        queries.first_staff_update(work.session, update_id, work.now)
 
 
 def handle(desk: Desk, action: StaffAction) -> None:
     """Handle one staff action (exactly once per Telegram update_id)."""
     with desk.work() as work:
-        session = work.session
-        if not _first_time(session, action.update_id, work.now):
+        if not queries.first_staff_update(work.session, action.update_id, work.now):
             log.info("telegram update %s seen before, ignored", action.update_id)
             return
-        member = session.scalars(select(Staff).where(Staff.telegram_user_id == action.user_id,
-                                                     Staff.active.is_(True))).one_or_none()
+        member = queries.member(work.session, action.user_id)
         problem = _refusal(desk, action, member)
         if problem:
             _refuse(work, action, problem)
@@ -108,7 +85,7 @@ def _actor(member: Staff) -> str:
 
 
 def _refresh_card(work: Work, ticket: Ticket) -> None:
-    chat = ticket.staff_chat_id or group_for(work.desk.config, ticket)
+    chat = staff_chat_for(work.desk.config, ticket)
     if chat:
         outbox.card(work, ticket.id, chat)
 
@@ -131,7 +108,7 @@ def _button(work: Work, action: StaffAction, member: Staff) -> None:
     if m["kind"] == "r":
         _use_suggestion(work, action, member, int(m["id"]))
         return
-    ticket = work.session.scalars(select(Ticket).where(Ticket.id == int(m["id"])).with_for_update()).one_or_none()
+    ticket = queries.ticket(work.session, int(m["id"]), lock=True)
     if ticket is None:
         outbox.callback_answer(work, action.callback_id, "找不到这个工单。")
         return
@@ -155,10 +132,7 @@ def _button(work: Work, action: StaffAction, member: Staff) -> None:
 
 
 def _accept(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -> None:
-    # One conditional UPDATE decides between two people pressing 接单 at the same moment.
-    won = work.session.execute(update(Ticket).where(Ticket.id == ticket.id, Ticket.status.in_(("new", "reopened")))
-                               .values(status="accepted", assignee_id=member.id, accepted_at=work.now,
-                                       updated_at=work.now).returning(Ticket.id)).scalar_one_or_none() is not None
+    won = queries.accept(work.session, ticket.id, member.id, work.now)  # of two at once, exactly one wins
     work.session.refresh(ticket)
     if not won:
         holder = ticket.assignee.name if ticket.assignee else "其他同事"
@@ -220,8 +194,7 @@ def _offer_transfer(work: Work, action: StaffAction, member: Staff, ticket: Tick
     if not _may_hand_over(member, ticket):
         outbox.callback_answer(work, action.callback_id, "只有接单人或主管可以转派。", alert=True)
         return
-    colleagues = [s for s in work.session.scalars(select(Staff).where(Staff.active.is_(True)).order_by(Staff.name))
-                  if s.id != member.id and (not s.groups or action.chat_id in s.groups)]
+    colleagues = [s for s in queries.active_staff(work.session) if s.id != member.id and (not s.groups or action.chat_id in s.groups)]
     if not colleagues:
         outbox.callback_answer(work, action.callback_id, "本群没有其他可转派的同事。", alert=True)
         return
@@ -232,11 +205,11 @@ def _offer_transfer(work: Work, action: StaffAction, member: Staff, ticket: Tick
 
 
 def _give(work: Work, action: StaffAction, member: Staff, ticket: Ticket, staff_id: int) -> None:
-    target = work.session.get(Staff, staff_id)
+    target = queries.staff_member(work.session, staff_id)
     if not _may_hand_over(member, ticket):
         outbox.callback_answer(work, action.callback_id, "只有接单人或主管可以转派。", alert=True)
         return
-    if target is None or not target.active or ticket.status not in OPEN:
+    if target is None or not target.active or ticket.status not in OPEN_STATUSES:
         outbox.callback_answer(work, action.callback_id, "无法转派（同事或工单状态已变化）。", alert=True)
         return
     previous = ticket.assignee.name if ticket.assignee else None
@@ -250,7 +223,7 @@ def _take_over(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -
     if member.role not in MANAGING_ROLES:
         outbox.callback_answer(work, action.callback_id, "只有主管或经理可以接手。", alert=True)
         return
-    if ticket.status not in OPEN:
+    if ticket.status not in OPEN_STATUSES:
         outbox.callback_answer(work, action.callback_id, "这个工单已经处理完，无需接手。", alert=True)
         return
     previous = ticket.assignee.name if ticket.assignee else None
@@ -294,15 +267,12 @@ def _command(work: Work, action: StaffAction, member: Staff) -> None:
 
 
 def _by_code(work: Work, code: str) -> Ticket | None:
-    return work.session.scalars(select(Ticket).where(Ticket.code == code.strip().upper())).one_or_none()
+    return queries.ticket_by_code(work.session, code.strip().upper())
 
 
 def _listing(work: Work, action: StaffAction, member: Staff, mine: bool) -> str:
-    query = select(Ticket).where(Ticket.status.in_(OPEN)).order_by(Ticket.urgent.desc(), Ticket.due_at)
-    if mine:
-        query = query.where(Ticket.assignee_id == member.id)
-    tickets = [t for t in work.session.scalars(query.limit(200))
-               if mine or action.chat_private or (t.staff_chat_id or group_for(work.desk.config, t)) == action.chat_id]
+    tickets = [t for t in queries.unfinished(work.session, member.id if mine else None)
+               if mine or action.chat_private or staff_chat_for(work.desk.config, t) == action.chat_id]
     if not tickets:
         return "目前没有未完成的工单。" if not mine else "您目前没有负责中的工单。"
     lines = [("🚨" if t.urgent else "·") + f" {t.code} {render(work.desk, t).text.splitlines()[1][3:]}"
@@ -339,9 +309,7 @@ EVENT_NAMES = {"taken_over": "主管接手", "deadline_missed": "超过时限", 
 def _message(work: Work, action: StaffAction, member: Staff) -> None:
     ticket = None
     if action.reply_to_message_id is not None:
-        ticket = work.session.scalars(select(Ticket).where(Ticket.staff_chat_id == action.chat_id,
-                                                           Ticket.card_message_id == action.reply_to_message_id)
-                                      ).one_or_none()
+        ticket = queries.ticket_by_card(work.session, action.chat_id, action.reply_to_message_id)
     if ticket is None:
         if action.chat_private:
             outbox.telegram_text(work, action.chat_id, HELP, reply_to=action.message_id)
@@ -379,8 +347,8 @@ def _to_resident(work: Work, ticket: Ticket, content: str, actor: str, notify: d
 
 def _blocked(work: Work, action: StaffAction, member: Staff, ticket: Ticket, verdict) -> None:
     for violation in verdict.violations:
-        work.session.add(EtiquetteViolation(staff_id=member.id, ticket_id=ticket.id, text=verdict.text,
-                                            phrase=violation.phrase[:64], category=violation.category, at=work.now))
+        queries.add_violation(work.session, staff_id=member.id, ticket_id=ticket.id, text=verdict.text,
+                              phrase=violation.phrase[:64], category=violation.category, at=work.now)
     queries.add_event(work.session, ticket, _actor(member), "reply_blocked", work.now,
                       {"text": verdict.text, "phrases": [v.phrase for v in verdict.violations]})
     suggestion = _to_resident(work, ticket, f"【{ticket.code}】{verdict.suggestion}", actor=_actor(member),
@@ -394,8 +362,7 @@ def _blocked(work: Work, action: StaffAction, member: Staff, ticket: Ticket, ver
 
 
 def _use_suggestion(work: Work, action: StaffAction, member: Staff, outbox_id: int) -> None:
-    row = work.session.scalars(select(OutboxMessage).where(OutboxMessage.id == outbox_id).with_for_update()
-                               ).one_or_none()
+    row = queries.outbox_row(work.session, outbox_id)
     if row is None or row.status != "suggested":
         outbox.callback_answer(work, action.callback_id, "这条建议已经发送或已失效。")
         return
@@ -403,7 +370,7 @@ def _use_suggestion(work: Work, action: StaffAction, member: Staff, outbox_id: i
         outbox.callback_answer(work, action.callback_id, "只有原回复人可以发送这条建议。", alert=True)
         return
     outbox.release(work, row)
-    ticket = work.session.get(Ticket, row.ticket_id)
+    ticket = queries.ticket(work.session, row.ticket_id)
     queries.add_event(work.session, ticket, _actor(member), "staff_reply", work.now,
                       {"text": row.payload["content"], "suggested": True})
     _responded(work, ticket)
@@ -411,4 +378,4 @@ def _use_suggestion(work: Work, action: StaffAction, member: Staff, outbox_id: i
     deadlines.plan(work, ticket)
 
 
-__all__ = ["handle", "record_unused_update", "post_card", "relay", "staff_chats", "group_for"]
+__all__ = ["handle", "record_unused_update", "post_card", "relay"]

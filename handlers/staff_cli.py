@@ -4,14 +4,8 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from storage.db import session_scope
-from storage.models import Staff
-
-
-def _sessions():
-    return current_app.extensions["wuye"].sessions
+from storage import queries
 
 
 @click.group("staff", cls=AppGroup)
@@ -27,11 +21,9 @@ def staff_cli() -> None:
               help="staff group chat id this person works in (repeat; none: every staff group)")
 def add_command(telegram_user_id: int, name: str, role: str, groups: tuple[int, ...]) -> None:
     """Register (or update) a member of staff."""
-    with session_scope(_sessions()) as session:
-        member = session.scalars(select(Staff).where(Staff.telegram_user_id == telegram_user_id)).one_or_none()
-        if member is None:
-            member = Staff(telegram_user_id=telegram_user_id)
-            session.add(member)
+    with current_app.extensions["wuye"].work() as work:
+        member = queries.member(work.session, telegram_user_id, active_only=False) or \
+            queries.add_member(work.session, telegram_user_id)
         member.name, member.role, member.groups, member.active = name, role, list(groups), True
     click.echo(f"{name} ({role}, Telegram {telegram_user_id}) may act in "
                f"{', '.join(map(str, groups)) if groups else 'every staff group'}")
@@ -40,8 +32,8 @@ def add_command(telegram_user_id: int, name: str, role: str, groups: tuple[int, 
 @staff_cli.command("list")
 def list_command() -> None:
     """Show registered staff."""
-    with session_scope(_sessions()) as session:
-        for member in session.scalars(select(Staff).order_by(Staff.active.desc(), Staff.name)):
+    with current_app.extensions["wuye"].work() as work:
+        for member in queries.everyone(work.session):
             groups = ",".join(map(str, member.groups or [])) or "all groups"
             state = "" if member.active else "  (removed)"
             click.echo(f"{member.telegram_user_id:>12}  {member.name:<10} {member.role:<8} {groups}{state}")
@@ -51,8 +43,8 @@ def list_command() -> None:
 @click.argument("telegram_user_id", type=int)
 def remove_command(telegram_user_id: int) -> None:
     """Take away someone's rights (kept for the history of their tickets)."""
-    with session_scope(_sessions()) as session:
-        member = session.scalars(select(Staff).where(Staff.telegram_user_id == telegram_user_id)).one_or_none()
+    with current_app.extensions["wuye"].work() as work:
+        member = queries.member(work.session, telegram_user_id, active_only=False)
         if member is None:
             raise click.ClickException(f"no staff with Telegram id {telegram_user_id}")
         member.active = False
