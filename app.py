@@ -10,7 +10,11 @@ import click
 from flask import Flask, current_app, jsonify
 from flask.cli import FlaskGroup, with_appcontext
 
-from bot import api, demo, telegram, wechat
+from bot import api, demo
+from bot.telegram import polling, webhook as telegram_webhook
+from bot.telegram.channel import TelegramChannel
+from bot.wechat import webhook as wechat_webhook
+from bot.wechat.channel import WeChatChannel
 from config import ConfigError, fill_generated_secrets, load_config
 from handlers import etiquette, knowledge, queue, worker
 from handlers.desk import Desk
@@ -35,8 +39,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if generated:
         log.info("using generated %s from %s/secrets.json", " and ".join(generated), settings["VAR_DIR"])
     app.extensions["wuye"] = build_desk(settings)
-    app.register_blueprint(wechat.blueprint)
-    app.register_blueprint(telegram.blueprint)
+    app.register_blueprint(wechat_webhook.blueprint)
+    app.register_blueprint(telegram_webhook.blueprint)
     app.register_blueprint(api.blueprint)
 
     @app.get("/healthz")
@@ -47,7 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def build_desk(settings: dict):
-    """Database, NLU, knowledge base, etiquette filter and job queue for one process."""
+    """Database, NLU, knowledge base, etiquette filter, job queue and channels for one process."""
     engine = make_engine(database_url(settings))
     var = Path(settings["VAR_DIR"])  # trained models are kept here between starts
     if engine.dialect.name == "postgresql":
@@ -60,7 +64,10 @@ def build_desk(settings: dict):
         raise ConfigError(f"KNOWLEDGE_FILE: {exc}") from None
     nlu = _nlu(tuple(sorted((k, v) for k, v in settings.items() if k.startswith(("NLU_", "RASA_", "VAR_DIR")))))
     etiquette_filter = _etiquette(str(settings["ETIQUETTE_RULES_FILE"] or ""), str(var / "etiquette"))
-    return Desk(settings, make_sessionmaker(engine), nlu, kb, queue.Jobs(queue.connect(settings)), etiquette_filter)
+    jobs = queue.Jobs(queue.connect(settings))
+    channels = {"wechat": WeChatChannel(settings, jobs.connection).send,      # residents
+                "telegram": TelegramChannel(settings, jobs.connection).send}  # staff and managers
+    return Desk(settings, make_sessionmaker(engine), nlu, kb, jobs, etiquette_filter, channels)
 
 
 @functools.lru_cache(maxsize=4)
@@ -126,6 +133,6 @@ def worker_command(burst: bool) -> None:
     worker.run(current_app.extensions["wuye"], burst=burst)  # the one worker bootstrap
 
 
-for _command in (nlu_cli, db_cli, demo.demo_command(create_app), telegram.polling_command, staff_cli, etiquette_cli,
+for _command in (nlu_cli, db_cli, demo.demo_command(create_app), polling.polling_command, staff_cli, etiquette_cli,
                  kb_cli):
     cli.add_command(_command)

@@ -16,7 +16,7 @@ from config import load_config
 from storage.db import session_scope
 from storage.models import Ticket
 
-from . import wechat_push
+from .wechat import push as wechat_push
 
 SCRIPT = [
     ("event", "subscribe"),

@@ -1,7 +1,7 @@
 """The ticket card staff see in their group: rendered from the ticket's current state, phone masked.
 
-Neutral output (text and (label, data) buttons); bot/telegram.py turns it into Telegram markup.
-Button data is short ("t:<ticket id>:<action>") because Telegram allows 64 bytes.
+Neutral output (text and buttons naming an action on the ticket); the staff channel (bot/) decides how
+buttons look on the wire.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from storage.models import Ticket
 
 from . import replies
 from .desk import Desk
+from .notices import Button, Buttons, MessageRef, Notice
 
 ACTIONS = {"accept": "接单", "arrive": "已到场", "done": "已完成", "transfer": "转派", "phone": "查看电话"}
 STATUS_LINE = {"new": "🆕 待接单", "reopened": "🔁 重新处理，待接单", "accepted": "👷 已接单", "on_site": "📍 已到场",
@@ -23,7 +24,7 @@ STATUS_LINE = {"new": "🆕 待接单", "reopened": "🔁 重新处理，待接�
 @dataclass(frozen=True)
 class Card:
     text: str
-    buttons: tuple[tuple[tuple[str, str], ...], ...]   # rows of (label, callback data)
+    buttons: Buttons
 
 
 def mask_phone(phone: str | None) -> str:
@@ -83,9 +84,15 @@ def render(desk: Desk, ticket: Ticket) -> Card:
     return Card("\n".join(lines), _buttons(ticket))
 
 
-def _buttons(ticket: Ticket) -> tuple:
-    def button(action: str) -> tuple[str, str]:
-        return ACTIONS[action], f"t:{ticket.id}:{action}"
+def card_notice(desk: Desk, ticket: Ticket, chat_id: int, replaces: MessageRef | None = None) -> Notice:
+    """The card as a notice for a staff chat; `replaces` is the card already there, edited in place."""
+    card = render(desk, ticket)
+    return Notice(to=str(chat_id), text=card.text, buttons=card.buttons, replaces=replaces, ticket_id=ticket.id)
+
+
+def _buttons(ticket: Ticket) -> Buttons:
+    def button(action: str) -> Button:
+        return Button(ACTIONS[action], action, ticket.id)
 
     if ticket.status in ("new", "reopened"):
         return ((button("accept"), button("transfer")),)

@@ -215,7 +215,7 @@ def _remind(work: Work, ticket: Ticket, timer: Timer) -> str:
     chat = staff_chat_for(work.desk.config, ticket)
     if chat:
         holder = f"（{ticket.assignee.name}）" if ticket.assignee else ""
-        outbox.telegram_text(work, chat, f"⏰ 工单 {ticket.code}{holder} 距{STEP_NAMES[step]}时限还有约{left}分钟"
+        outbox.to_staff(work, chat, f"⏰ 工单 {ticket.code}{holder} 距{STEP_NAMES[step]}时限还有约{left}分钟"
                                          f"（{work.desk.local(timer.due_at):%H:%M}），请抓紧处理。",
                              ticket_id=ticket.id, reply_to=ticket.card_message_id)
     queries.add_event(work.session, ticket, "system", "reminded", work.now, {"step": step, "minutes_left": left})

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage.db import session_scope
 from storage.models import Resident, utcnow
 
+from .notices import Notice, Outcome
+
 log = logging.getLogger(__name__)
 W = TypeVar("W", bound="Work")
 
@@ -25,6 +27,7 @@ class Desk:
     """Long-lived services shared by all requests and jobs of one process."""
 
     def __init__(self, config: dict, sessions: sessionmaker[Session], nlu, knowledge, jobs=None, etiquette=None,
+                 channels: dict[str, Callable[[Notice], Outcome]] | None = None,
                  clock: Callable[[], datetime] = utcnow):
         self.config = config
         self.sessions = sessions
@@ -32,6 +35,7 @@ class Desk:
         self.knowledge = knowledge
         self.jobs = jobs                   # handlers.queue.Jobs
         self.etiquette = etiquette         # handlers.etiquette.EtiquetteFilter
+        self.channels = channels or {}     # channel name -> send(notice) -> Outcome (bot/, given by app.py)
         self.clock = clock
         self.timezone = ZoneInfo(config["TIMEZONE"])
 

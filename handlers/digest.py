@@ -42,6 +42,6 @@ def send(desk: Desk) -> str:
         text = reports.digest_text(figures)
         chats = list(dict.fromkeys(escalation.recipients(work, 1) + escalation.recipients(work, 2)))
         for chat in chats:
-            outbox.telegram_text(work, chat, text)
+            outbox.to_staff(work, chat, text)
     ensure_scheduled(desk)
     return f"digest for {yesterday} to {len(chats)} chats"

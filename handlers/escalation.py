@@ -18,6 +18,7 @@ from storage.models import Staff, Ticket
 from . import outbox, replies
 from .cards import mask_phones_in
 from .desk import Work
+from .notices import HISTORY, TAKE_OVER, Button
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,9 @@ def raise_alert(work: Work, ticket: Ticket, reason: str, level: int = 1, dedup: 
         ticket.escalated_at = work.now  # the second level counts from the first escalation
     queries.add_event(work.session, ticket, "system", "escalated", work.now,
                       {"reason": reason, "level": level, "to": LEVEL_NAMES[level]})
-    buttons = ((("查看处理记录", f"h:{ticket.id}"), ("我来接手", f"k:{ticket.id}")),)
+    buttons = ((Button("查看处理记录", HISTORY, ticket.id), Button("我来接手", TAKE_OVER, ticket.id)),)
     for chat in recipients(work, level):
-        outbox.telegram_text(work, chat, text, ticket_id=ticket.id, buttons=buttons)
+        outbox.to_staff(work, chat, text, ticket_id=ticket.id, buttons=buttons)
     return True
 
 
@@ -108,5 +109,5 @@ def check_violations(work: Work, member: Staff) -> bool:
                    text):
         return False
     for chat in recipients(work, 1):
-        outbox.telegram_text(work, chat, text)
+        outbox.to_staff(work, chat, text)
     return True

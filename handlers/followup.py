@@ -83,8 +83,7 @@ def _send_survey(work: Work, ticket: Ticket, reminder: bool) -> str:
     if resident is None or not resident.active:
         return _phone_task(work, ticket, "resident not reachable on WeChat")
     text = survey_text(ticket) if not reminder else "您好，打扰了。" + survey_text(ticket)
-    outbox.post(work, channel="wechat", kind="text", recipient=resident.openid, ticket_id=ticket.id,
-                payload={"content": text, "purpose": "survey"}, actor="system")
+    outbox.to_resident(work, resident.openid, text, ticket_id=ticket.id, actor="system", purpose="survey")
     ticket.followup_status = "reminded" if reminder else "sent"
     if not reminder:
         ticket.followup_sent_at = work.now
@@ -102,7 +101,7 @@ def _phone_task(work: Work, ticket: Ticket, why: str) -> str:
         queries.clear_conversation(work.session, ticket.resident.id)
     chat = staff_chat_for(work.desk.config, ticket)
     if chat:
-        outbox.telegram_text(work, chat, f"📞 工单 {ticket.code} 需要电话回访（{_WHY.get(why, why)}），请客服尽快联系住户。",
+        outbox.to_staff(work, chat, f"📞 工单 {ticket.code} 需要电话回访（{_WHY.get(why, why)}），请客服尽快联系住户。",
                              ticket_id=ticket.id)
     return "phone task"
 
@@ -135,7 +134,7 @@ def answered(turn: Turn, slots: dict, text: str) -> str | None:
     escalation.raise_alert(turn, ticket, reason, level=1, detail={"said": text})
     chat = staff_chat_for(turn.desk.config, ticket)
     if chat:
-        outbox.telegram_text(turn, chat, f"🔁 工单 {ticket.code} 回访{escalation.REASONS[reason]}，已重新打开，请尽快处理。"
+        outbox.to_staff(turn, chat, f"🔁 工单 {ticket.code} 回访{escalation.REASONS[reason]}，已重新打开，请尽快处理。"
                                          f"\n住户说：{text[:200]}", ticket_id=ticket.id, reply_to=ticket.card_message_id)
     staff.post_card(turn, ticket)
     deadlines.plan(turn, ticket)

@@ -7,7 +7,6 @@ nothing changes. Every change of a ticket is a ticket event naming the member of
 from __future__ import annotations
 
 import logging
-import re
 
 from storage import queries
 from storage.models import OPEN_STATUSES, OutboxMessage, Staff, Ticket
@@ -16,6 +15,7 @@ from . import deadlines, escalation, outbox
 from .cards import render
 from .desk import Desk, Work
 from .messages import StaffAction
+from .notices import GIVE, HISTORY, TAKE_OVER, USE_SUGGESTION, Button
 from .routing import staff_chat_for, staff_chats
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ MANAGING_ROLES = ("manager", "supervisor")
 
 
 def _refusal(desk: Desk, action: StaffAction, member: Staff | None) -> str | None:
-    if action.kind == "message" and action.reply_to_message_id is None and not action.chat_private:
+    if action.kind == "message" and action.replying_to is None and not action.chat_private:
         return "ignore"  # ordinary talk in the group is not for the bot
     managers_chat = action.chat_id in desk.config["TELEGRAM_MANAGER_CHAT_IDS"]
     if not action.chat_private and not managers_chat and action.chat_id not in staff_chats(desk.config):
@@ -75,9 +75,9 @@ def _refuse(work: Work, action: StaffAction, problem: str) -> None:
         return
     log.info("refused %s from %s in %s: %s", action.kind, action.user_id, action.chat_id, problem)
     if action.kind == "button":
-        outbox.callback_answer(work, action.callback_id, problem, alert=True)
-    elif action.kind == "command" or action.reply_to_message_id:
-        outbox.telegram_text(work, action.chat_id, problem, reply_to=action.message_id)
+        outbox.answer(work, action, problem, alert=True)
+    elif action.kind == "command" or action.replying_to:
+        outbox.to_staff(work, action.chat_id, problem, reply_to=action.message)
 
 
 def _actor(member: Staff) -> str:
@@ -97,36 +97,33 @@ def post_card(work: Work, ticket: Ticket) -> None:
 
 # --- buttons ----------------------------------------------------------------------------------
 
-_BUTTON = re.compile(r"^(?P<kind>[tgrhk]):(?P<id>\d+)(?::(?P<arg>[a-z]+|\d+))?$")
-
-
 def _button(work: Work, action: StaffAction, member: Staff) -> None:
-    m = _BUTTON.match(action.data)
-    if not m:
-        outbox.callback_answer(work, action.callback_id, "这个按钮已失效。")
+    button = action.button
+    if button is None:
+        outbox.answer(work, action, "这个按钮已失效。")
         return
-    if m["kind"] == "r":
-        _use_suggestion(work, action, member, int(m["id"]))
+    if button.action == USE_SUGGESTION:
+        _use_suggestion(work, action, member, button.target)
         return
-    ticket = queries.ticket(work.session, int(m["id"]), lock=True)
+    ticket = queries.ticket(work.session, button.target, lock=True)
     if ticket is None:
-        outbox.callback_answer(work, action.callback_id, "找不到这个工单。")
+        outbox.answer(work, action, "找不到这个工单。")
         return
-    if m["kind"] == "g":
-        _give(work, action, member, ticket, int(m["arg"]))
+    if button.action == GIVE:
+        _give(work, action, member, ticket, int(button.arg))
         return
-    if m["kind"] == "h":
-        outbox.callback_answer(work, action.callback_id, "处理记录见下方。")
-        outbox.telegram_text(work, action.chat_id, _history(work, ticket.code), ticket_id=ticket.id,
-                             reply_to=action.message_id)
+    if button.action == HISTORY:
+        outbox.answer(work, action, "处理记录见下方。")
+        outbox.to_staff(work, action.chat_id, _history(work, ticket.code), ticket_id=ticket.id,
+                        reply_to=action.message)
         return
-    if m["kind"] == "k":
+    if button.action == TAKE_OVER:
         _take_over(work, action, member, ticket)
         return
     handler = {"accept": _accept, "arrive": _progress("arrive"), "done": _progress("done"),
-               "transfer": _offer_transfer, "phone": _reveal_phone}.get(m["arg"])
+               "transfer": _offer_transfer, "phone": _reveal_phone}.get(button.action)
     if handler is None:
-        outbox.callback_answer(work, action.callback_id, "这个按钮已失效。")
+        outbox.answer(work, action, "这个按钮已失效。")
         return
     handler(work, action, member, ticket)
 
@@ -137,10 +134,10 @@ def _accept(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -> N
     if not won:
         holder = ticket.assignee.name if ticket.assignee else "其他同事"
         state = "已被接单" if ticket.status in ("accepted", "on_site") else "当前无法接单"
-        outbox.callback_answer(work, action.callback_id, f"该工单{state}（{holder}）。", alert=True)
+        outbox.answer(work, action, f"该工单{state}（{holder}）。", alert=True)
         return
     queries.add_event(work.session, ticket, _actor(member), "accepted", work.now)
-    outbox.callback_answer(work, action.callback_id, f"接单成功：{ticket.code}")
+    outbox.answer(work, action, f"接单成功：{ticket.code}")
     _refresh_card(work, ticket)
     deadlines.plan(work, ticket)
     if ticket.kind == "repair" and ticket.resident:
@@ -179,12 +176,12 @@ def _progress(step: str):
 
     def report(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -> None:
         if ticket.status not in after or not _may_work_on(member, ticket):
-            outbox.callback_answer(work, action.callback_id, "只有接单人可以操作（请先接单）。", alert=True)
+            outbox.answer(work, action, "只有接单人可以操作（请先接单）。", alert=True)
             return
         ticket.status, ticket.updated_at = status, work.now
         setattr(ticket, column, work.now)
         queries.add_event(work.session, ticket, _actor(member), event, work.now)
-        outbox.callback_answer(work, action.callback_id, answer)
+        outbox.answer(work, action, answer)
         _refresh_card(work, ticket)
         deadlines.plan(work, ticket)
     return report
@@ -192,53 +189,54 @@ def _progress(step: str):
 
 def _offer_transfer(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -> None:
     if not _may_hand_over(member, ticket):
-        outbox.callback_answer(work, action.callback_id, "只有接单人或主管可以转派。", alert=True)
+        outbox.answer(work, action, "只有接单人或主管可以转派。", alert=True)
         return
     colleagues = [s for s in queries.active_staff(work.session) if s.id != member.id and (not s.groups or action.chat_id in s.groups)]
     if not colleagues:
-        outbox.callback_answer(work, action.callback_id, "本群没有其他可转派的同事。", alert=True)
+        outbox.answer(work, action, "本群没有其他可转派的同事。", alert=True)
         return
-    buttons = [tuple((s.name, f"g:{ticket.id}:{s.id}") for s in colleagues[i:i + 3]) for i in range(0, len(colleagues), 3)]
-    outbox.callback_answer(work, action.callback_id, "请选择转派给谁。")
-    outbox.telegram_text(work, action.chat_id, f"{member.name} 要转派工单 {ticket.code}，请选择同事：", ticket_id=ticket.id,
-                         reply_to=action.message_id, buttons=tuple(buttons))
+    buttons = [tuple(Button(s.name, GIVE, ticket.id, s.id) for s in colleagues[i:i + 3])
+               for i in range(0, len(colleagues), 3)]
+    outbox.answer(work, action, "请选择转派给谁。")
+    outbox.to_staff(work, action.chat_id, f"{member.name} 要转派工单 {ticket.code}，请选择同事：", ticket_id=ticket.id,
+                         reply_to=action.message, buttons=tuple(buttons))
 
 
 def _give(work: Work, action: StaffAction, member: Staff, ticket: Ticket, staff_id: int) -> None:
     target = queries.staff_member(work.session, staff_id)
     if not _may_hand_over(member, ticket):
-        outbox.callback_answer(work, action.callback_id, "只有接单人或主管可以转派。", alert=True)
+        outbox.answer(work, action, "只有接单人或主管可以转派。", alert=True)
         return
     if target is None or not target.active or ticket.status not in OPEN_STATUSES:
-        outbox.callback_answer(work, action.callback_id, "无法转派（同事或工单状态已变化）。", alert=True)
+        outbox.answer(work, action, "无法转派（同事或工单状态已变化）。", alert=True)
         return
     previous = ticket.assignee.name if ticket.assignee else None
     _assign(work, ticket, member, target, "transferred", {"from": previous, "to": target.name})
-    outbox.callback_answer(work, action.callback_id, f"已转派给{target.name}。")
-    outbox.telegram_text(work, action.chat_id, f"工单 {ticket.code} 已由{member.name}转派给{target.name}。",
+    outbox.answer(work, action, f"已转派给{target.name}。")
+    outbox.to_staff(work, action.chat_id, f"工单 {ticket.code} 已由{member.name}转派给{target.name}。",
                          ticket_id=ticket.id)
 
 
 def _take_over(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -> None:
     if member.role not in MANAGING_ROLES:
-        outbox.callback_answer(work, action.callback_id, "只有主管或经理可以接手。", alert=True)
+        outbox.answer(work, action, "只有主管或经理可以接手。", alert=True)
         return
     if ticket.status not in OPEN_STATUSES:
-        outbox.callback_answer(work, action.callback_id, "这个工单已经处理完，无需接手。", alert=True)
+        outbox.answer(work, action, "这个工单已经处理完，无需接手。", alert=True)
         return
     previous = ticket.assignee.name if ticket.assignee else None
     _assign(work, ticket, member, member, "taken_over", {"from": previous})
-    outbox.callback_answer(work, action.callback_id, f"已由您接手工单 {ticket.code}。")
+    outbox.answer(work, action, f"已由您接手工单 {ticket.code}。")
 
 
 def _reveal_phone(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -> None:
     if not _may_work_on(member, ticket):
-        outbox.callback_answer(work, action.callback_id, "只有接单人可以查看完整电话。", alert=True)
+        outbox.answer(work, action, "只有接单人可以查看完整电话。", alert=True)
         return
     phone = ticket.contact_phone or (ticket.resident.phone if ticket.resident else None)
     queries.add_event(work.session, ticket, _actor(member), "phone_revealed", work.now)
     # A callback answer is shown only to the person who pressed: the number never enters the group.
-    outbox.callback_answer(work, action.callback_id, f"住户电话：{phone or '未留电话'}", alert=True)
+    outbox.answer(work, action, f"住户电话：{phone or '未留电话'}", alert=True)
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -263,7 +261,7 @@ def _command(work: Work, action: StaffAction, member: Staff) -> None:
             return
     else:
         text = "不认识这个命令。\n" + HELP
-    outbox.telegram_text(work, action.chat_id, text, reply_to=action.message_id)
+    outbox.to_staff(work, action.chat_id, text, reply_to=action.message)
 
 
 def _by_code(work: Work, code: str) -> Ticket | None:
@@ -308,11 +306,11 @@ EVENT_NAMES = {"taken_over": "主管接手", "deadline_missed": "超过时限", 
 
 def _message(work: Work, action: StaffAction, member: Staff) -> None:
     ticket = None
-    if action.reply_to_message_id is not None:
-        ticket = queries.ticket_by_card(work.session, action.chat_id, action.reply_to_message_id)
+    if action.replying_to is not None:
+        ticket = queries.ticket_by_card(work.session, action.chat_id, action.replying_to)
     if ticket is None:
         if action.chat_private:
-            outbox.telegram_text(work, action.chat_id, HELP, reply_to=action.message_id)
+            outbox.to_staff(work, action.chat_id, HELP, reply_to=action.message)
         return
     relay(work, action, member, ticket, action.text)
 
@@ -326,10 +324,10 @@ def relay(work: Work, action: StaffAction, member: Staff, ticket: Ticket, text: 
     queries.add_event(work.session, ticket, _actor(member), "staff_reply", work.now, {"text": text})
     _responded(work, ticket)
     if ticket.resident is None:
-        outbox.telegram_text(work, action.chat_id, "这个工单没有可联系的微信住户，请电话联系。", reply_to=action.message_id)
+        outbox.to_staff(work, action.chat_id, "这个工单没有可联系的微信住户，请电话联系。", reply_to=action.message)
         return
     _to_resident(work, ticket, f"【{ticket.code}】{text}", actor=_actor(member),
-                 notify={"chat_id": action.chat_id, "reply_to": action.message_id})
+                 notify={"chat_id": action.chat_id, "reply_to": action.message})
     deadlines.plan(work, ticket)
 
 
@@ -341,8 +339,8 @@ def _responded(work: Work, ticket: Ticket) -> None:
 
 def _to_resident(work: Work, ticket: Ticket, content: str, actor: str, notify: dict | None = None,
                  hold: bool = False) -> OutboxMessage:
-    return outbox.post(work, channel="wechat", kind="text", recipient=ticket.resident.openid, ticket_id=ticket.id,
-                       payload={"content": content, "notify": notify}, actor=actor, hold=hold)
+    return outbox.to_resident(work, ticket.resident.openid, content, ticket_id=ticket.id, actor=actor, notify=notify,
+                              hold=hold)
 
 
 def _blocked(work: Work, action: StaffAction, member: Staff, ticket: Ticket, verdict) -> None:
@@ -352,29 +350,29 @@ def _blocked(work: Work, action: StaffAction, member: Staff, ticket: Ticket, ver
     queries.add_event(work.session, ticket, _actor(member), "reply_blocked", work.now,
                       {"text": verdict.text, "phrases": [v.phrase for v in verdict.violations]})
     suggestion = _to_resident(work, ticket, f"【{ticket.code}】{verdict.suggestion}", actor=_actor(member),
-                              notify={"chat_id": action.chat_id, "reply_to": action.message_id}, hold=True)
+                              notify={"chat_id": action.chat_id, "reply_to": action.message}, hold=True)
     phrases = "、".join(f"“{v.phrase}”" for v in verdict.violations)
-    outbox.telegram_text(work, action.chat_id,
+    outbox.to_staff(work, action.chat_id,
                          f"⚠️ 这条回复含有服务禁用语{phrases}，未发送给住户。\n建议改为：\n{verdict.suggestion}",
-                         ticket_id=ticket.id, reply_to=action.message_id,
-                         buttons=((("改用此回复发送", f"r:{suggestion.id}"),),))
+                         ticket_id=ticket.id, reply_to=action.message,
+                         buttons=((Button("改用此回复发送", USE_SUGGESTION, suggestion.id),),))
     escalation.check_violations(work, member)
 
 
 def _use_suggestion(work: Work, action: StaffAction, member: Staff, outbox_id: int) -> None:
     row = queries.outbox_row(work.session, outbox_id)
     if row is None or row.status != "suggested":
-        outbox.callback_answer(work, action.callback_id, "这条建议已经发送或已失效。")
+        outbox.answer(work, action, "这条建议已经发送或已失效。")
         return
     if row.created_by != _actor(member) and member.role not in MANAGING_ROLES:
-        outbox.callback_answer(work, action.callback_id, "只有原回复人可以发送这条建议。", alert=True)
+        outbox.answer(work, action, "只有原回复人可以发送这条建议。", alert=True)
         return
     outbox.release(work, row)
     ticket = queries.ticket(work.session, row.ticket_id)
     queries.add_event(work.session, ticket, _actor(member), "staff_reply", work.now,
                       {"text": row.payload["content"], "suggested": True})
     _responded(work, ticket)
-    outbox.callback_answer(work, action.callback_id, "已改用建议回复发送。")
+    outbox.answer(work, action, "已改用建议回复发送。")
     deadlines.plan(work, ticket)
 
 

@@ -5,8 +5,8 @@ import logging
 
 from rq import SimpleWorker
 
-from bot import delivery
 from . import deadlines, digest, queue, runtime
+from .outbox import delivery
 from .desk import Desk
 from .jobs import RegistryJob
 

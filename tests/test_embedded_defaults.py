@@ -30,7 +30,7 @@ def test_the_embedded_defaults_work_end_to_end(embedded_app, tmp_path):
     assert desk.config["WECHAT_TOKEN"] and desk.config["ADMIN_TOKEN"]  # generated, kept under VAR_DIR
     assert (tmp_path / "secrets.json").is_file() and (tmp_path / "wuye.db").is_file()
     user = WeChatUser(embedded_app.test_client(), "o_embedded_0001")
-    from bot import wechat_push
+    from bot.wechat import push as wechat_push
     response = user.client.post("/wechat", query_string=wechat_push.query(desk.config["WECHAT_TOKEN"]),
                                 data=wechat_push.text(user.openid, "3栋2单元1201 卧室灯不亮 电话13812345678 随时").encode())
     assert "BX-" in wechat_push.reply_text(response.get_data(as_text=True))

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot import wechat_push
+from bot.wechat import push as wechat_push
 from storage.models import Attachment, InboundMessage, Resident, Ticket
 
 from .conftest import WECHAT_TOKEN, WeChatUser, rows

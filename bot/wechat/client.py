@@ -1,4 +1,4 @@
-"""Sending to residents through WeChat's API (customer-service and template messages), with wechatpy.
+"""WeChat's API client (customer-service and template messages), with wechatpy.
 
 The access token lives in Redis (wechatpy's RedisStorage), so every process shares one token, and a
 Redis lock makes sure only one process fetches a new one at a time. wechatpy's own answer to an
