@@ -20,7 +20,7 @@ from handlers import etiquette, knowledge, queue, worker
 from handlers.desk import Desk
 from handlers.etiquette_cli import etiquette_cli
 from handlers.knowledge_cli import kb_cli
-from handlers.staff_cli import staff_cli
+from handlers.staff.cli import staff_cli
 from nlu.cli import nlu_cli
 from storage.cli import db_cli
 from storage.db import database_url, make_engine, make_sessionmaker

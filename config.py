@@ -140,13 +140,13 @@ def _seconds_list(raw: str) -> tuple[int, ...]:
 
 
 def _service_hours(raw: str) -> str:
-    from handlers.servicetime import parse_hours
+    from handlers.tickets.servicetime import parse_hours
     parse_hours(str(raw))
     return str(raw).strip()
 
 
 def _service_days(raw: str) -> str:
-    from handlers.servicetime import parse_days
+    from handlers.tickets.servicetime import parse_days
     try:
         parse_days(str(raw))
     except ValueError as exc:

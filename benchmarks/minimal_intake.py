@@ -24,7 +24,7 @@ from wechatpy.replies import TextReply
 from bot.wechat.webhook import signature
 from config import load_config
 from handlers import queue
-from handlers.parsed import Parsed
+from handlers.resident.parsed import Parsed
 from nlu.service import NLU
 
 # inbound message -> resident upsert -> code counter -> ticket -> event; a retry (MsgId taken)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from handlers.cards import mask_phone
+from handlers.tickets.cards import mask_phone
 from storage import queries
 from storage.db import session_scope
 from storage.models import Ticket
@@ -123,7 +123,7 @@ def report():
     """Managers' figures over local dates ?from=YYYY-MM-DD&to=YYYY-MM-DD (default: the last 30 days)."""
     from datetime import date, timedelta
 
-    from handlers import reports
+    from handlers.tickets import reports
 
     desk = current_app.extensions["wuye"]
     today = desk.local(desk.now()).date()

@@ -5,10 +5,11 @@ import logging
 
 from rq import SimpleWorker
 
-from . import deadlines, digest, queue, runtime
-from .outbox import delivery
+from . import queue, runtime
 from .desk import Desk
 from .jobs import RegistryJob
+from .outbox import delivery
+from .tickets import deadlines, digest, timers  # noqa: F401  (timers: its job registers itself)
 
 log = logging.getLogger(__name__)
 

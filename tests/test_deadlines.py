@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from rq import Queue
 
-from handlers import deadlines
+from handlers.tickets import deadlines, timers
 from handlers.desk import Work
 from handlers.queue import QUEUE_NAME
-from handlers.servicetime import ServiceClock, parse_days, parse_hours
+from handlers.tickets.servicetime import ServiceClock, parse_days, parse_hours
 from storage.db import session_scope
 from storage.models import Alert, PhoneTask, Ticket, TicketEvent, Timer, utcnow
 
@@ -73,7 +73,7 @@ def test_a_missed_deadline_fires_once_reminds_and_escalates(build, fake_telegram
     labels = [b["text"] for row in alert["reply_markup"]["inline_keyboard"] for b in row]
     assert labels == ["查看处理记录", "我来接手"]
     fired = [x for x in rows(desk, Timer, ticket_id=t.id) if x.kind == "accept_due"]
-    deadlines.fire(desk, fired[0].id)  # a duplicate wake-up of the same timer
+    timers.fire(desk, fired[0].id)  # a duplicate wake-up of the same timer
     drain(desk)
     assert len(fake_telegram.sent_to(MANAGERS)) == 1 and len(rows(desk, Alert)) == 1
 

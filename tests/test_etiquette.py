@@ -10,7 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from handlers import replies
+from handlers.resident import replies
 from handlers.etiquette import CATEGORIES, DEFAULT_RULES, EtiquetteFilter, EtiquetteRulesError, Verdict
 from handlers.etiquette_cli import EVAL_FILE, etiquette_cli, evaluate, load_labelled
 

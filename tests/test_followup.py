@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from handlers import digest
-from handlers.followup import understand
+from handlers.tickets import digest
+from handlers.tickets.followup import understand
 from storage.models import Alert, PhoneTask, TicketEvent, utcnow
 
 from .conftest import ADMIN_TOKEN, WeChatUser, rows

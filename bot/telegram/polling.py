@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from handlers.staff import handle, record_unused_update
+from handlers.staff.dispatch import handle, record_unused_update
 
 from .updates import to_action
 

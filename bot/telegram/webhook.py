@@ -7,7 +7,7 @@ import logging
 
 from flask import Blueprint, Response, current_app, request
 
-from handlers.staff import handle, record_unused_update
+from handlers.staff.dispatch import handle, record_unused_update
 
 from .updates import to_action
 

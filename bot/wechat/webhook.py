@@ -1,7 +1,7 @@
 """GET/POST /wechat: the Official Account's pushes in, passive replies out (wechatpy).
 
 Knows WeChat's wire format and nothing about tickets: it checks the request, turns the XML into a
-neutral Inbound (inbound.py), hands it to handlers.dispatch and renders the answer as a
+neutral Inbound (inbound.py), hands it to handlers.resident.dispatch and renders the answer as a
 (possibly encrypted) passive reply within the same request, well inside WeChat's 5-second window.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from wechatpy.exceptions import InvalidAppIdException
 from wechatpy.replies import TextReply
 from wechatpy.utils import WeChatSigner
 
-from handlers import dispatch
+from handlers.resident import dispatch
 
 from .inbound import BadRequest, parse_xml, to_inbound
 

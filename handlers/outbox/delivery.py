@@ -13,9 +13,9 @@ from storage import queries
 from storage.models import OutboxMessage
 
 from .. import jobs
-from ..cards import card_notice
 from ..desk import Desk, Work
 from ..notices import Outcome, Retry, Sent
+from ..tickets.cards import card_notice
 from .outcomes import settle
 from .write import job_id, notice_of
 

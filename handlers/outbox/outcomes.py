@@ -20,7 +20,7 @@ from storage.models import OutboxMessage
 from .. import jobs
 from ..desk import Work
 from ..notices import Failed, Outcome, OutsideWindow, Retry, Sent
-from ..routing import staff_chat_for
+from ..staff.routing import staff_chat_for
 from .write import RESIDENTS, job_id, to_resident, to_staff
 
 log = logging.getLogger(__name__)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from storage import queries
 
-from . import replies, tickets
-from .desk import Turn
+from ..desk import Turn
+from ..tickets import tickets
+from . import replies
 from .parsed import Parsed
 
 

@@ -6,8 +6,9 @@ import re
 from nlu.entities import COMPLAINT_TOPICS
 from nlu.text import fold
 
-from . import replies, residents, tickets
-from .desk import Turn
+from ..desk import Turn
+from ..tickets import tickets
+from . import replies, residents
 from .parsed import Parsed
 
 # Dissatisfaction with how people serve residents (seed 001: 服务质量投诉 逐级上报至项目经理).

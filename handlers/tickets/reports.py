@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from storage import queries
 
-from .desk import Desk
+from ..desk import Desk
 
 SATISFIED_AT = 3
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 from storage import queries
 from storage.models import Attachment
 
+from ..desk import Turn
+from ..messages import Inbound
+from ..tickets.cards import show_card
 from . import dialogue, repair, replies
-from . import staff
-from .desk import Turn
-from .messages import Inbound
 
 
 def _keep(turn: Turn, inbound: Inbound, kind: str, detail: dict | None = None) -> Attachment:
@@ -30,7 +30,7 @@ def on_image(turn: Turn, inbound: Inbound) -> str:
     if ticket is not None:
         attachment.ticket_id = ticket.id
         queries.add_event(turn.session, ticket, turn.actor, "photo_added", turn.now, {"attachment": attachment.id})
-        staff.post_card(turn, ticket)
+        show_card(turn, ticket)
         return replies.image_attached(ticket.code)
     repair.start_empty(turn, [attachment.id])
     return replies.image_kept()
@@ -49,7 +49,7 @@ def on_location(turn: Turn, inbound: Inbound) -> str:
         attachment.ticket_id = ticket.id
         ticket.location = ticket.location or place
         queries.add_event(turn.session, ticket, turn.actor, "location_added", turn.now, place)
-        staff.post_card(turn, ticket)
+        show_card(turn, ticket)
         return replies.location_attached(ticket.code)
     repair.start_empty(turn, [attachment.id], location=place)
     return replies.location_kept()

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 
 from nlu.text import fold
+from storage import queries
 
-from . import deadlines, replies, residents, staff, tickets
-from .desk import Turn
+from ..desk import Turn
+from ..tickets import deadlines, tickets
+from ..tickets.cards import show_card
+from . import replies, residents
 from .parsed import Parsed
 from .timeparse import parse as parse_time
-from storage import queries
 
 STATE = "repair"
 MAX_TRIES = 2
@@ -211,6 +213,6 @@ def reschedule(turn: Turn, parsed: Parsed) -> str | None:
     ticket.updated_at = turn.now
     queries.add_event(turn.session, ticket, turn.actor, "time_changed", turn.now,
                       {"preferred_time": ticket.preferred_time, "words": parsed.text})
-    staff.post_card(turn, ticket)
+    show_card(turn, ticket)
     deadlines.plan(turn, ticket)
     return f"好的，已将工单 {ticket.code} 的上门时间改为{ticket.preferred_time}，师傅会按新的时间上门。谢谢您的配合！"

@@ -11,9 +11,9 @@ import logging
 
 from storage import queries
 
+from ..desk import Desk, Turn
+from ..messages import Inbound, Reply
 from . import dialogue, events, media, replies
-from .desk import Desk, Turn
-from .messages import Inbound, Reply
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,9 @@ import re
 from nlu.text import fold
 from storage import queries
 
-from . import replies, residents, tickets
-from .desk import Turn
+from ..desk import Turn
+from ..tickets import tickets
+from . import replies, residents
 from .parsed import Parsed
 
 FOLLOWUP_STATE = "inquiry_followup"

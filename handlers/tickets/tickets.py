@@ -9,8 +9,10 @@ from nlu.text import fold, is_cjk
 from storage import queries
 from storage.models import Ticket
 
-from . import deadlines, escalation, jobs, staff
-from .desk import Turn
+from .. import jobs
+from ..desk import Turn
+from . import deadlines, escalation
+from .cards import show_card
 
 CODE_PREFIX = {"repair": "BX", "complaint": "TS", "inquiry": "ZX"}
 # Complaints about how people serve residents go to the manager (seed 001: 逐级上报至项目经理).
@@ -82,7 +84,7 @@ def open_ticket(turn: Turn, draft: Draft) -> Ticket:
         "kind": draft.kind, "urgent": draft.urgent, "category": draft.category, "words": draft.words,
         "preferred_time": draft.preferred_time, "due_at": ticket.due_at.isoformat(timespec="minutes"),
     })
-    staff.post_card(turn, ticket)
+    show_card(turn, ticket)
     if draft.for_manager:
         queries.add_event(session, ticket, "system", "marked_for_manager", now, {"reason": "service quality"})
         escalation.raise_alert(turn, ticket, "service_quality", level=1)
@@ -149,7 +151,7 @@ def join_repeat(turn: Turn, ticket: Ticket, draft: Draft) -> Ticket:
     queries.add_event(session, ticket, turn.actor, "repeat_report", now, {"words": draft.words})
     escalation.raise_alert(turn, ticket, "repeat_report", level=1, dedup=f"{ticket.id}:repeat:{ticket.repeat_count}",
                            detail={"words": draft.words})
-    staff.post_card(turn, ticket)
+    show_card(turn, ticket)
     deadlines.plan(turn, ticket)
     return ticket
 

@@ -7,9 +7,10 @@ from datetime import timedelta
 from nlu.text import fold
 from storage import queries
 
-from . import complaint, followup, inquiry, progress, repair, replies, residents
-from . import deadlines, staff
-from .desk import Turn
+from ..desk import Turn
+from ..tickets import deadlines, followup
+from ..tickets.cards import show_card
+from . import complaint, inquiry, progress, repair, replies, residents
 from .parsed import Parsed
 
 _CANCEL = re.compile(r"^\W*(取消|算了|不用了|不修了|不用修了|不用来了|撤销|撤回|先不修了)")
@@ -46,7 +47,7 @@ def _cancel(turn: Turn, state, parsed: Parsed) -> str:
         ticket = recent[0]
         ticket.status, ticket.closed_at, ticket.updated_at = "cancelled", turn.now, turn.now
         queries.add_event(turn.session, ticket, turn.actor, "cancelled", turn.now, {"words": parsed.text})
-        staff.post_card(turn, ticket)
+        show_card(turn, ticket)
         deadlines.plan(turn, ticket)
         return f"好的，已为您取消报修工单 {ticket.code}。如果之后还需要帮助，随时给我们留言。"
     return replies.NOTHING_TO_CANCEL

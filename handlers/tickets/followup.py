@@ -15,9 +15,11 @@ from nlu.text import fold
 from storage import queries
 from storage.models import Ticket
 
-from . import escalation, outbox, replies, staff
-from .desk import Turn, Work
-from .routing import staff_chat_for
+from .. import outbox
+from ..desk import Turn, Work
+from ..staff.routing import staff_chat_for
+from . import deadlines, escalation, tickets
+from .cards import show_card
 
 STATE = "followup"
 SATISFIED_AT = 3   # 基本满意 and better count as satisfied (满意率)
@@ -118,15 +120,13 @@ def answered(turn: Turn, slots: dict, text: str) -> str | None:
     queries.clear_conversation(turn.session, turn.resident.id)
     if ticket is None or ticket.status != "done":
         return "谢谢您的反馈！请问还有其他需要帮助的吗？"
-    from . import deadlines, tickets
-
     ticket.rating, ticket.feedback, ticket.followup_status = answer.rating, text, "answered"
     queries.add_event(turn.session, ticket, turn.actor, "followup_answered", turn.now,
                       {"rating": answer.rating, "fixed": answer.fixed, "words": text})
     if answer.fixed is not False and answer.rating >= SATISFIED_AT:
         ticket.status, ticket.closed_at, ticket.updated_at = "closed", turn.now, turn.now
         queries.add_event(turn.session, ticket, "system", "closed", turn.now, {"rating": answer.rating})
-        staff.post_card(turn, ticket)
+        show_card(turn, ticket)
         deadlines.plan(turn, ticket)
         return "感谢您的评价和支持！工单已办结，如果之后还有问题，随时给我们留言。"
     reason = "not_fixed" if answer.fixed is False else "dissatisfied"
@@ -136,7 +136,7 @@ def answered(turn: Turn, slots: dict, text: str) -> str | None:
     if chat:
         outbox.to_staff(turn, chat, f"🔁 工单 {ticket.code} 回访{escalation.REASONS[reason]}，已重新打开，请尽快处理。"
                                          f"\n住户说：{text[:200]}", ticket_id=ticket.id, reply_to=ticket.card_message_id)
-    staff.post_card(turn, ticket)
+    show_card(turn, ticket)
     deadlines.plan(turn, ticket)
     return (f"非常抱歉，给您添麻烦了！我们已重新安排处理（{ticket.code}），并报告主管跟进，"
             f"会在{turn.local_text(ticket.due_at)}前给您答复。")

@@ -7,13 +7,13 @@ plan() derives the timers a ticket should have from its state (DOMAIN.md limits,
   resolve       SLA_RESOLVE_MINUTES                      (until done)
 each with a reminder at SLA_REMINDER_FRACTION of the time, plus the follow-up survey steps after
 work is done and the second escalation level. Urgent work counts every minute (24小时值班); other
-work counts service time only (handlers/servicetime.py).
+work counts service time only (servicetime.py).
 
 The rows are the truth: plan() cancels timers the ticket no longer needs and adds missing ones in
 the same transaction as the change; rq jobs (id timer-<id>) are created after commit with
 schedule_job(unique=True); a worker starting up re-creates every job Redis lost (restore()).
-fire() re-reads the row and the ticket, so a timer that is late, duplicated or obsolete does
-nothing; a partial unique index allows one pending timer per ticket and kind.
+handlers.tickets.timers.fire() re-reads the row and the ticket, so a timer that is late, duplicated or
+obsolete does nothing; a partial unique index allows one pending timer per ticket and kind.
 """
 from __future__ import annotations
 
@@ -26,9 +26,8 @@ from rq.job import Job
 from storage import queries
 from storage.models import OPEN_STATUSES, Ticket, Timer
 
-from . import jobs
-from .desk import Desk, Work
-from .routing import staff_chat_for
+from .. import jobs
+from ..desk import Desk, Work
 from .servicetime import ServiceClock, parse_days, parse_hours
 
 log = logging.getLogger(__name__)
@@ -176,64 +175,6 @@ def _unschedule(desk: Desk, timer_id: int) -> None:
         pass
 
 
-@jobs.job(jobs.FIRE_TIMER)
-def fire(desk: Desk, timer_id: int) -> str:
-    """The rq job: act on a due timer if it is still pending and still applies."""
-    from . import escalation, followup
-
-    with desk.work() as work:
-        timer = queries.timer(work.session, timer_id)
-        if timer is None or timer.status != "pending":
-            return f"nothing to do ({timer.status if timer else 'no such timer'})"
-        timer.status, timer.fired_at = "fired", work.now
-        ticket = queries.ticket(work.session, timer.ticket_id, lock=True)
-        if wanted(desk, ticket).get(timer.kind, (None,))[0] != timer.fire_at:
-            timer.status = "cancelled"  # the ticket moved on; the timer is obsolete
-            outcome = "obsolete"
-        elif timer.kind.endswith("_remind") and not timer.kind.startswith("followup"):
-            outcome = _remind(work, ticket, timer)
-        elif timer.kind.endswith("_due"):
-            outcome = _missed(work, ticket, timer)
-        elif timer.kind == "escalate_level2":
-            escalation.raise_alert(work, ticket, "unresolved", level=2)
-            outcome = "escalated to level 2"
-        else:
-            outcome = followup.step(work, ticket, timer.kind)
-        plan(work, ticket)
-    log.info("timer %s (%s of ticket %s): %s", timer_id, timer.kind, timer.ticket_id, outcome)
-    return outcome
-
-
-STEP_NAMES = {"accept": "接单", "arrive": "到场", "respond": "答复住户", "resolve": "办结"}
-
-
-def _remind(work: Work, ticket: Ticket, timer: Timer) -> str:
-    from . import outbox
-
-    step = timer.kind.removesuffix("_remind")
-    left = max(0, int((timer.due_at - work.now).total_seconds() // 60)) if timer.due_at else 0
-    chat = staff_chat_for(work.desk.config, ticket)
-    if chat:
-        holder = f"（{ticket.assignee.name}）" if ticket.assignee else ""
-        outbox.to_staff(work, chat, f"⏰ 工单 {ticket.code}{holder} 距{STEP_NAMES[step]}时限还有约{left}分钟"
-                                         f"（{work.desk.local(timer.due_at):%H:%M}），请抓紧处理。",
-                             ticket_id=ticket.id, reply_to=ticket.card_message_id)
-    queries.add_event(work.session, ticket, "system", "reminded", work.now, {"step": step, "minutes_left": left})
-    return "reminded"
-
-
-def _missed(work: Work, ticket: Ticket, timer: Timer) -> str:
-    from . import escalation, staff
-
-    step = timer.kind.removesuffix("_due")
-    ticket.breached = True
-    queries.add_event(work.session, ticket, "system", "deadline_missed", work.now,
-                      {"step": step, "due": timer.due_at.isoformat(timespec="minutes") if timer.due_at else None})
-    escalation.raise_alert(work, ticket, f"missed_{step}", level=1, detail={"due": timer.due_at})
-    staff.post_card(work, ticket)
-    return "breached and escalated"
-
-
 def restore(desk: Desk) -> int:
     """Re-create the rq job of every pending timer that lost it (Redis flushed or restarted), and
     plan the timers of unfinished tickets that have none (their planning job was lost)."""
@@ -254,8 +195,9 @@ def restore(desk: Desk) -> int:
 
 
 @jobs.job(jobs.PLAN_TICKET)
-def ticket_moved(desk: Desk, ticket_id: int) -> None:
-    """Re-plan one ticket's timers (for callers outside a transaction of their own)."""
+def plan_ticket(desk: Desk, ticket_id: int) -> None:
+    """Plan one ticket's timers in a transaction of their own (the job queued when a ticket opens, off
+    the resident's 5-second path)."""
     with desk.work() as work:
         ticket = queries.ticket(work.session, ticket_id)
         if ticket is not None:

@@ -6,8 +6,9 @@ from datetime import datetime, time, timedelta, timezone
 
 from rq.exceptions import DuplicateJobError
 
-from . import escalation, jobs, outbox, reports
-from .desk import Desk
+from .. import jobs, outbox
+from ..desk import Desk
+from . import escalation, reports
 
 log = logging.getLogger(__name__)
 

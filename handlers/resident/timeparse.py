@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from nlu.numerals import to_int_string
 from nlu.text import fold
@@ -55,7 +55,22 @@ def _moment(folded: str, now_local: datetime) -> datetime | None:
         amount = 0.5 if m.group("n") == "半" else (_number(m.group("n")) or 0)
         delta = timedelta(hours=amount) if m.group("unit") in ("小时", "钟头") else timedelta(minutes=amount)
         return now_local + delta
+    day, day_given = _day(folded, now_local)
+    part_hour = next((hour for word, hour in _PARTS if word in folded), None)
+    hour, minute = _clock(folded, part_hour, day_given)
+    if hour is None and part_hour is None and not day_given:
+        return None
+    if hour is None:
+        hour, minute = (part_hour if part_hour is not None else 9), 0
+    moment = datetime.combine(day, datetime.min.time(), tzinfo=now_local.tzinfo).replace(hour=hour % 24,
+                                                                                        minute=minute)
+    if not day_given and moment < now_local:
+        moment += timedelta(days=1)  # "下午三点" said at five means tomorrow
+    return moment
 
+
+def _day(folded: str, now_local: datetime) -> tuple[date, bool]:
+    """The day named (a day word, then a weekday, then a date: the last one found wins), and whether one was."""
     day, day_given = now_local.date(), False
     for word, offset in sorted(_DAY_WORDS.items(), key=lambda kv: -len(kv[0])):
         if word in folded:
@@ -81,26 +96,21 @@ def _moment(folded: str, now_local: datetime) -> datetime | None:
                 candidate = candidate.replace(year=candidate.year + 1) if m.group("mon") else \
                     (now_local.replace(day=1) + timedelta(days=32)).replace(day=int(m.group("day"))).date()
             day, day_given = candidate, True
+    return day, day_given
 
-    part_hour = next((hour for word, hour in _PARTS if word in folded), None)
-    hour = minute = None
+
+def _clock(folded: str, part_hour: int | None, day_given: bool) -> tuple[int | None, int | None]:
+    """The hour and minute of a clock time (3点半, 18:30), read with the part of the day; (None, None) without."""
     m = _CLOCK.search(folded)
-    if m:
-        hour = _number(m.group("h"))
-        raw_minute = m.group("m")
-        minute = 30 if raw_minute == "半" else 15 if raw_minute == "一刻" else (_number(raw_minute) if raw_minute else 0)
-        if hour is None or hour > 24 or minute is None or minute > 59:
-            hour = minute = None
-        elif part_hour is not None and part_hour >= 12 and hour < 12:
-            hour += 12  # 下午3点 -> 15:00
-        elif part_hour is None and hour < 7 and not day_given:
-            hour += 12  # "3点以后" said in the daytime means the afternoon
-    if hour is None and part_hour is None and not day_given:
-        return None
-    if hour is None:
-        hour, minute = (part_hour if part_hour is not None else 9), 0
-    moment = datetime.combine(day, datetime.min.time(), tzinfo=now_local.tzinfo).replace(hour=hour % 24,
-                                                                                        minute=minute)
-    if not day_given and moment < now_local:
-        moment += timedelta(days=1)  # "下午三点" said at five means tomorrow
-    return moment
+    if not m:
+        return None, None
+    hour = _number(m.group("h"))
+    raw_minute = m.group("m")
+    minute = 30 if raw_minute == "半" else 15 if raw_minute == "一刻" else (_number(raw_minute) if raw_minute else 0)
+    if hour is None or hour > 24 or minute is None or minute > 59:
+        return None, None
+    if part_hour is not None and part_hour >= 12 and hour < 12:
+        hour += 12  # 下午3点 -> 15:00
+    elif part_hour is None and hour < 7 and not day_given:
+        hour += 12  # "3点以后" said in the daytime means the afternoon
+    return hour, minute

@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from storage import queries
 from storage.models import Staff, Ticket
 
-from . import outbox, replies
+from .. import outbox
+from ..desk import Work
+from ..notices import HISTORY, TAKE_OVER, Button
+from . import wording
 from .cards import mask_phones_in
-from .desk import Work
-from .notices import HISTORY, TAKE_OVER, Button
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +77,9 @@ def _late(work: Work, due: datetime | None) -> str:
 
 
 def _text(work: Work, ticket: Ticket, reason: str, level: int, detail: dict) -> str:
-    kind = replies.KIND_NAMES.get(ticket.kind, ticket.kind) + (f"·{replies.category_name(ticket.category)}"
+    kind = wording.KIND_NAMES.get(ticket.kind, ticket.kind) + (f"·{wording.category_name(ticket.category)}"
                                                               if ticket.category else "")
-    address = replies.address_text(ticket.building, ticket.unit, ticket.room) or "地址未提供"
+    address = wording.address_text(ticket.building, ticket.unit, ticket.room) or "地址未提供"
     holder = ticket.assignee.name if ticket.assignee else "尚未接单"
     lines = [f"🚨 升级提醒（{LEVEL_NAMES[level]}）：{REASONS.get(reason, reason)}",
              f"工单：{ticket.code}（{kind}{'，紧急' if ticket.urgent else ''}）{address}",

@@ -1,18 +1,14 @@
 """Everything the desk says to residents, in one place, in the polite phrases of DOMAIN.md.
 
 Kept together so the wording can be reviewed as a whole and checked by the etiquette filter
-(tests/test_etiquette.py runs every template through it).
+(tests/test_etiquette.py runs every template through it). The names of categories and kinds are the
+tickets' own words (handlers.tickets.wording), said to residents too.
 """
 from __future__ import annotations
 
-CATEGORY_NAMES = {
-    "water": "给水", "drain": "下水疏通", "electricity": "电路", "lift": "电梯", "door_access": "门禁",
-    "gas": "燃气", "heating": "供暖", "doors_windows": "门窗", "public_facility": "公共设施",
-    "network": "网络", "structure": "墙面/顶面", "appliance": "设备", "noise": "噪音", "sanitation": "环境卫生",
-    "parking": "停车", "security": "安全秩序", "fees": "收费", "service": "服务质量", "pets": "宠物管理",
-    "neighbour": "邻里", "greening": "绿化",
-}
-KIND_NAMES = {"repair": "报修", "complaint": "投诉", "inquiry": "咨询"}
+# The tickets' own words, part of what residents read (and reviewed with it).
+from ..tickets.wording import CATEGORY_NAMES, KIND_NAMES, address_text, category_name  # noqa: F401
+
 STATUS_NAMES = {"new": "已受理，正在派单", "accepted": "已派单，师傅已接单", "on_site": "师傅已到场处理",
                 "done": "已处理完成，待您确认", "closed": "已办结", "reopened": "重新处理中", "cancelled": "已取消"}
 
@@ -48,23 +44,6 @@ SAFETY_TIPS = {
     "structure": "请先远离可能坠落的位置，提醒家人和路过的邻居绕行。",
     "appliance": "请先断开设备电源，远离冒烟或漏水的位置。",
 }
-
-
-def category_name(category: str | None) -> str:
-    """A category as residents say it."""
-    return CATEGORY_NAMES.get(category or "", "")
-
-
-def address_text(building: str | None, unit: str | None, room: str | None) -> str:
-    """3栋2单元1201 from the normalised parts."""
-    parts = []
-    if building:
-        parts.append(f"{building}栋" if building[0].isdigit() else f"{building}座")
-    if unit:
-        parts.append(f"{unit}单元")
-    if room:
-        parts.append(room)
-    return "".join(parts)
 
 
 def confirm_address(address: str) -> str:

@@ -12,9 +12,11 @@ from nlu.text import fold
 
 from storage.models import Ticket
 
-from . import replies
-from .desk import Desk
-from .notices import Button, Buttons, MessageRef, Notice
+from .. import outbox
+from ..desk import Desk, Work
+from ..notices import Button, Buttons, MessageRef, Notice
+from ..staff.routing import staff_chat_for
+from . import wording
 
 ACTIONS = {"accept": "接单", "arrive": "已到场", "done": "已完成", "transfer": "转派", "phone": "查看电话"}
 STATUS_LINE = {"new": "🆕 待接单", "reopened": "🔁 重新处理，待接单", "accepted": "👷 已接单", "on_site": "📍 已到场",
@@ -52,14 +54,14 @@ def mask_phones_in(text: str) -> str:
 
 def render(desk: Desk, ticket: Ticket) -> Card:
     """The card for the ticket as it is now."""
-    kind = replies.KIND_NAMES.get(ticket.kind, ticket.kind)
+    kind = wording.KIND_NAMES.get(ticket.kind, ticket.kind)
     urgent = "🚨【紧急】" if ticket.urgent else ""
     lines = [f"{urgent}{kind} {ticket.code}"]
     lines.append(f"状态：{STATUS_LINE.get(ticket.status, ticket.status)}"
                  + (f"（{ticket.assignee.name}）" if ticket.assignee and ticket.status not in ("new", "reopened") else ""))
     if ticket.category:
-        lines.append(f"类别：{replies.category_name(ticket.category)}")
-    address = replies.address_text(ticket.building, ticket.unit, ticket.room)
+        lines.append(f"类别：{wording.category_name(ticket.category)}")
+    address = wording.address_text(ticket.building, ticket.unit, ticket.room)
     if ticket.location and ticket.location.get("label"):
         address = f"{address} 📌{ticket.location['label']}".strip()
     lines.append(f"地址：{address or '未提供（请电话确认）'}")
@@ -82,6 +84,13 @@ def render(desk: Desk, ticket: Ticket) -> Card:
     lines.append(f"住户原话：{words[:300]}")
     lines.append("直接回复本消息即可答复住户（回复会先经过服务用语检查）。")
     return Card("\n".join(lines), _buttons(ticket))
+
+
+def show_card(work: Work, ticket: Ticket) -> None:
+    """Put the ticket's card in its staff group, or refresh the one there (it is rendered when sent)."""
+    chat = staff_chat_for(work.desk.config, ticket)
+    if chat:
+        outbox.card(work, ticket.id, chat)
 
 
 def card_notice(desk: Desk, ticket: Ticket, chat_id: int, replaces: MessageRef | None = None) -> Notice:

@@ -5,7 +5,7 @@ import re
 
 from nlu.text import fold
 
-from .desk import Turn
+from ..desk import Turn
 from .parsed import Parsed
 
 _NAME = re.compile(r"(?:我姓|免贵姓|本人姓)(?P<family>[\u4e00-\u9fff])|(?:我叫)(?P<full>[\u4e00-\u9fff]{2,3})(?=[，,。\s]|$)")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from storage import queries
 
+from ..desk import Turn
+from ..messages import Inbound
 from . import progress, repair, replies
-from .desk import Turn
-from .messages import Inbound
 
 # Keys of the Official Account's custom menu (configure these in the WeChat console).
 MENU_REPAIR, MENU_COMPLAINT, MENU_INQUIRY, MENU_MY_REQUESTS = "MENU_REPAIR", "MENU_COMPLAINT", "MENU_INQUIRY", \
