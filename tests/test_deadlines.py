@@ -15,7 +15,8 @@ from rq import Queue
 from handlers.tickets import deadlines, timers
 from handlers.desk import Work
 from handlers.queue import QUEUE_NAME
-from handlers.tickets.servicetime import ServiceClock, parse_days, parse_hours
+from config.values import parse_days, parse_hours
+from handlers.tickets.servicetime import ServiceClock
 from storage.db import session_scope
 from storage.models import Alert, PhoneTask, Ticket, TicketEvent, Timer, utcnow
 

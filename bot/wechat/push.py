@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import time
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from wechatpy.crypto import WeChatCrypto
@@ -82,7 +83,6 @@ def encrypted(token: str, aes_key: str, app_id: str, xml: str, openid: str = "")
     """Safe mode: the query (with msg_signature) and the encrypted envelope for a push."""
     params = query(token, openid=openid, encrypt_type="aes")
     envelope = WeChatCrypto(token, aes_key, app_id).encrypt_message(xml, params["nonce"], params["timestamp"])
-    from xml.etree import ElementTree
     tree = ElementTree.fromstring(envelope)
     params["msg_signature"] = tree.findtext("MsgSignature")
     body = f"<xml><ToUserName><![CDATA[{escape(ACCOUNT)}]]></ToUserName><Encrypt><![CDATA[{tree.findtext('Encrypt')}]]></Encrypt></xml>"
@@ -91,7 +91,6 @@ def encrypted(token: str, aes_key: str, app_id: str, xml: str, openid: str = "")
 
 def decrypt_reply(token: str, aes_key: str, app_id: str, body: str, params: dict) -> str:
     """The plaintext of an encrypted passive reply."""
-    from xml.etree import ElementTree
     tree = ElementTree.fromstring(body)
     crypto = WeChatCrypto(token, aes_key, app_id)
     return crypto.decrypt_message(body, tree.findtext("MsgSignature"), tree.findtext("TimeStamp"),
@@ -102,5 +101,4 @@ def reply_text(body: str) -> str | None:
     """The Content of a plaintext passive reply ('success' means no reply)."""
     if body.strip() == "success":
         return None
-    from xml.etree import ElementTree
     return ElementTree.fromstring(body).findtext("Content")

@@ -23,12 +23,13 @@ from datetime import datetime, timedelta, timezone
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
 
+from config.values import parse_days, parse_hours
 from storage import queries
 from storage.models import OPEN_STATUSES, Ticket, Timer
 
 from .. import jobs
 from ..desk import Desk, Work
-from .servicetime import ServiceClock, parse_days, parse_hours
+from .servicetime import ServiceClock
 
 log = logging.getLogger(__name__)
 

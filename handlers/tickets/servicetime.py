@@ -3,44 +3,12 @@
 SERVICE_HOURS lists the staffed periods of a day in the estate's time zone, breaks being the gaps
 ("08:30-12:00,13:30-18:00" has a lunch break); SERVICE_DAYS the weekdays (1 = Monday ... 7 =
 Sunday, ranges allowed: "1-5", "1-7"). Urgent work ignores both: it is watched around the clock
-(24小时值班). An empty SERVICE_HOURS means every hour counts.
+(24小时值班). An empty SERVICE_HOURS means every hour counts. config.values reads both settings.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
-
-
-def parse_hours(raw: str) -> tuple[tuple[time, time], ...]:
-    """'08:30-12:00,13:30-18:00' -> ((08:30, 12:00), (13:30, 18:00)); ValueError when malformed."""
-    periods = []
-    for part in filter(None, (p.strip() for p in raw.split(","))):
-        start, sep, end = part.partition("-")
-        if not sep:
-            raise ValueError(f"expected HH:MM-HH:MM, got {part!r}")
-        begin, finish = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
-        if finish <= begin:
-            raise ValueError(f"period {part!r} ends before it starts")
-        periods.append((begin, finish))
-    periods.sort()
-    for (_, end), (start, _) in zip(periods, periods[1:]):
-        if start < end:
-            raise ValueError(f"periods overlap in {raw!r}")
-    return tuple(periods)
-
-
-def parse_days(raw: str) -> frozenset[int]:
-    """'1-5,7' -> {0, 1, 2, 3, 4, 6} (Python weekdays); ValueError when malformed."""
-    days: set[int] = set()
-    for part in filter(None, (p.strip() for p in raw.split(","))):
-        low, _, high = part.partition("-")
-        first, last = int(low), int(high or low)
-        if not 1 <= first <= last <= 7:
-            raise ValueError(f"weekdays are 1 (Monday) to 7 (Sunday), got {part!r}")
-        days.update(range(first - 1, last))
-    if not days:
-        raise ValueError("no service days")
-    return frozenset(days)
 
 
 class ServiceClock:

@@ -9,6 +9,6 @@ from .residents import (add_attachment, clear_conversation, conversation, mark_i
 from .staff import (active_staff, add_member, add_violation, everyone, member, record_alert, staff_member,
                     user_ids_with_role, violation_texts)
 from .tickets import (accept, add_event, add_phone_task, insert_ticket, list_tickets, next_code_number,
-                      open_tickets, repeat_candidates, ticket, ticket_by_card, ticket_by_code, unfinished, unplanned,
+                      every_ticket, open_tickets, repeat_candidates, ticket, ticket_by_card, ticket_by_code, unfinished, unplanned,
                       window_start)
 from .timers import add_timers, pending_timers, timer, timers_of

@@ -98,6 +98,11 @@ def unfinished(session: Session, assignee_id: int | None = None, limit: int = 20
     return list(session.scalars(query.limit(limit)))
 
 
+def every_ticket(session: Session) -> list[Ticket]:
+    """All tickets, oldest first (a demo's or a small report's whole list)."""
+    return list(session.scalars(select(Ticket).order_by(Ticket.id)))
+
+
 def unplanned(session: Session) -> list[Ticket]:
     """Unfinished tickets without any timer (their planning job was lost)."""
     return list(session.scalars(select(Ticket).where(

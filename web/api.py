@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import hmac
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from handlers.tickets import reports
 from handlers.tickets.cards import mask_phone
 from storage import queries
 from storage.db import session_scope
@@ -121,10 +122,6 @@ def _json_error(error):
 @blueprint.get("/reports")
 def report():
     """Managers' figures over local dates ?from=YYYY-MM-DD&to=YYYY-MM-DD (default: the last 30 days)."""
-    from datetime import date, timedelta
-
-    from handlers.tickets import reports
-
     desk = current_app.extensions["wuye"]
     today = desk.local(desk.now()).date()
     try:

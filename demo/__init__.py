@@ -12,11 +12,9 @@ from typing import Callable
 import click
 from flask import Flask
 
+from bot.wechat import push as wechat_push
 from config import load_config
-from storage.db import session_scope
-from storage.models import Ticket
-
-from .wechat import push as wechat_push
+from storage import queries
 
 SCRIPT = [
     ("event", "subscribe"),
@@ -70,8 +68,8 @@ def run(create_app: Callable[..., Flask], var_dir: Path | None) -> None:
                                                         or "（无回复）"))
         click.echo()
     desk = app.extensions["wuye"]
-    with session_scope(desk.sessions) as session:
-        tickets = session.query(Ticket).order_by(Ticket.id).all()
+    with desk.work() as work:
+        tickets = queries.every_ticket(work.session)
         click.echo(f"{len(tickets)} tickets:")
         for t in tickets:
             click.echo(f"  {t.code}  {t.kind:<9} {t.status:<8} urgent={str(t.urgent):<5} category={t.category or '-':<16}"
