@@ -8,7 +8,7 @@ from rq import SimpleWorker
 from . import queue, runtime
 from .desk import Desk
 from .jobs import RegistryJob
-from .outbox import delivery
+from .delivery import send as delivery
 from .tickets import deadlines, digest, timers  # noqa: F401  (timers: its job registers itself)
 
 log = logging.getLogger(__name__)

@@ -1,2 +1,2 @@
-"""The staff desk: who may act where (access), which group sees a ticket (routing), buttons (actions,
+"""The staff desk: one entry for what staff do (dispatch), who may act where (access), buttons (actions,
 handover), commands, replies to residents through the etiquette filter (relay), and `wuye staff` (cli)."""

@@ -6,7 +6,7 @@ from storage.models import Staff, Ticket
 
 from ..desk import Desk
 from ..messages import StaffAction
-from .routing import staff_chats
+from ..tickets.routing import staff_chats
 
 NO_PERMISSION = "无权限：只有登记的物业员工可以操作工单。"
 NOT_A_STAFF_CHAT = "本群未登记为物业员工群，无法处理工单。"

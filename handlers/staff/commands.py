@@ -8,8 +8,8 @@ from .. import outbox
 from ..desk import Work
 from ..messages import StaffAction
 from ..tickets.cards import render
+from ..tickets.routing import staff_chat_for
 from . import relay
-from .routing import staff_chat_for
 
 HELP = ("工单操作：在工单卡片上点按钮（接单 / 已到场 / 已完成 / 转派 / 查看电话）。\n"
         "回复住户：直接回复工单卡片，或发送 /reply 工单号 内容（会先经过服务用语检查）。\n"

@@ -15,8 +15,8 @@ from storage.models import Ticket
 from .. import outbox
 from ..desk import Desk, Work
 from ..notices import Button, Buttons, MessageRef, Notice
-from ..staff.routing import staff_chat_for
 from . import wording
+from .routing import staff_chat_for
 
 ACTIONS = {"accept": "接单", "arrive": "已到场", "done": "已完成", "transfer": "转派", "phone": "查看电话"}
 STATUS_LINE = {"new": "🆕 待接单", "reopened": "🔁 重新处理，待接单", "accepted": "👷 已接单", "on_site": "📍 已到场",

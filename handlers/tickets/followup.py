@@ -17,9 +17,9 @@ from storage.models import Ticket
 
 from .. import outbox
 from ..desk import Turn, Work
-from ..staff.routing import staff_chat_for
 from . import deadlines, escalation, tickets
 from .cards import show_card
+from .routing import staff_chat_for
 
 STATE = "followup"
 SATISFIED_AT = 3   # 基本满意 and better count as satisfied (满意率)

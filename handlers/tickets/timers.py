@@ -13,9 +13,9 @@ from storage.models import Ticket, Timer
 
 from .. import jobs, outbox
 from ..desk import Desk, Work
-from ..staff.routing import staff_chat_for
 from . import deadlines, escalation, followup
 from .cards import show_card
+from .routing import staff_chat_for
 
 log = logging.getLogger(__name__)
 

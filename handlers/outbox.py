@@ -1,18 +1,18 @@
-"""Writing the outbox: every message the desk sends later is a row first, then an rq job.
+"""The durable outbox: every message the desk sends later is a row first, then an rq job.
 
 The row is written in the same transaction as the change that caused it, and its job is queued only
 after commit, so a message exists exactly when its cause does. A row is a Notice kept until its channel
-(handlers.outbox.delivery hands it to bot/) has sent it.
+has sent it (handlers.delivery hands it to bot/ and settles what the delivery means).
 """
 from __future__ import annotations
 
 from storage import queries
 from storage.models import OutboxMessage
 
-from .. import jobs
-from ..desk import Work
-from ..messages import StaffAction
-from ..notices import Button, Buttons, Notice
+from . import jobs
+from .desk import Work
+from .messages import StaffAction
+from .notices import Button, Buttons, Notice
 
 STAFF = "telegram"   # the channel of staff chats
 RESIDENTS = "wechat"  # the channel of residents

@@ -20,8 +20,8 @@ from storage.models import OutboxMessage
 from .. import jobs
 from ..desk import Work
 from ..notices import Failed, Outcome, OutsideWindow, Retry, Sent
-from ..staff.routing import staff_chat_for
-from .write import RESIDENTS, job_id, to_resident, to_staff
+from ..outbox import RESIDENTS, job_id, to_resident, to_staff
+from ..tickets.routing import staff_chat_for
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Delivering outbox rows: the rq job behind every message the desk sends later.
 
 One job per row (job id outbox-<id>). The row is locked while its channel sends it and settled right
-after (handlers.outbox.outcomes), so two workers never send it twice and a re-run finds it done. The
+after (outcomes.py), so two workers never send it twice and a re-run finds it done. The
 channel (bot/, handed to the desk by app.py) only sends a notice and says how it went.
 """
 from __future__ import annotations
@@ -15,9 +15,9 @@ from storage.models import OutboxMessage
 from .. import jobs
 from ..desk import Desk, Work
 from ..notices import Outcome, Retry, Sent
+from ..outbox import job_id, notice_of
 from ..tickets.cards import card_notice
 from .outcomes import settle
-from .write import job_id, notice_of
 
 log = logging.getLogger(__name__)
 
