@@ -49,6 +49,12 @@ def drain(desk, rounds: int = 20, lookahead: float = 1.0) -> None:
     raise AssertionError("jobs still queued after draining")
 
 
+def push(app, update, secret=HOOK_SECRET):
+    """Post a Telegram update to the webhook, as Telegram does (with the secret header unless None)."""
+    return app.test_client().post("/telegram/webhook", json=update,
+                                  headers={"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {})
+
+
 def ticket(desk, **filters) -> Ticket:
     with desk.sessions() as session:
         found = session.scalars(select(Ticket).filter_by(**filters).order_by(Ticket.id.desc())).first()

@@ -9,10 +9,9 @@ from handlers.tickets import digest
 from handlers.tickets.followup import understand
 from storage.models import Alert, PhoneTask, TicketEvent, utcnow
 
-from .conftest import ADMIN_TOKEN, WeChatUser, rows
-from .staffing import STAFF_CHAT, ZHANG, register_staff, settings, ticket
-from .staffing import drain as _drain
-from .test_staff_telegram import push
+from ..conftest import ADMIN_TOKEN, WeChatUser, rows
+from ..staffing import STAFF_CHAT, ZHANG, push, register_staff, settings, ticket
+from ..staffing import drain as _drain
 
 MANAGERS = -1002000000002
 
@@ -148,13 +147,7 @@ def test_outside_the_window_the_survey_goes_as_a_template(build, fake_telegram, 
 
 def test_a_complaint_is_followed_up_too(build, fake_telegram, fake_wechat):
     app, desk, user = build()
-    user.say("楼上天天半夜装修 吵得睡不着")
-    drain(desk)
-    t = ticket(desk)
-    for action in ("accept", "done"):
-        card = fake_telegram.messages[(STAFF_CHAT, t.card_message_id)]
-        push(app, fake_telegram.callback_update(STAFF_CHAT, ZHANG, card, f"t:{t.id}:{action}"))
-        drain(desk)
+    t = _finish(app, desk, fake_telegram, user, "楼上天天半夜装修 吵得睡不着")
     [survey] = _survey(desk, fake_wechat)
     assert "反映的问题" in survey["content"] and t.code in survey["content"]
 

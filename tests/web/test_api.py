@@ -7,7 +7,7 @@ import pytest
 
 from storage.models import Ticket, utcnow
 
-from .conftest import ADMIN_TOKEN, rows
+from ..conftest import ADMIN_TOKEN, rows
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 

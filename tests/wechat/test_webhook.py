@@ -9,7 +9,8 @@ import pytest
 from bot.wechat import push as wechat_push
 from storage.models import Attachment, InboundMessage, Resident, Ticket
 
-from .conftest import WECHAT_TOKEN, WeChatUser, rows
+from .. import fixtures
+from ..conftest import WECHAT_TOKEN, WeChatUser, rows
 
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 APP_ID = "wx0123456789abcdef"
@@ -51,20 +52,11 @@ def test_bad_signatures_and_replays_are_refused_and_change_nothing(client, desk,
     assert rows(desk, InboundMessage) == [] and rows(desk, Ticket) == []
 
 
-BILLION_LAUGHS = """<?xml version="1.0"?>
-<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
-<xml><ToUserName>gh</ToUserName><FromUserName>o_x</FromUserName><CreateTime>1</CreateTime>
-<MsgType>text</MsgType><Content>&lol2;</Content><MsgId>1</MsgId></xml>"""
-XXE = """<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
-<xml><ToUserName>gh</ToUserName><FromUserName>o_x</FromUserName><CreateTime>1</CreateTime>
-<MsgType>text</MsgType><Content>&xxe;</Content><MsgId>2</MsgId></xml>"""
-
-
 @pytest.mark.parametrize("body,status", [
     ("<xml><ToUserName>gh</ToUserName><FromUser", 400),
     ("not xml at all", 400),
-    (BILLION_LAUGHS, 400),
-    (XXE, 400),
+    (fixtures.wechat("billion_laughs"), 400),
+    (fixtures.wechat("xxe"), 400),
     ("<xml><ToUserName>gh</ToUserName><MsgType>text</MsgType><Content>hi</Content></xml>", 400),
     ("<xml><ToUserName>gh</ToUserName><FromUserName>o_x</FromUserName><CreateTime>now</CreateTime>"
      "<MsgType>text</MsgType><Content>hi</Content><MsgId>3</MsgId></xml>", 400),

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from storage.models import Conversation, Resident, Ticket, TicketEvent, utcnow
 
-from .conftest import rows
+from ..conftest import rows
 
 
 def test_a_repair_asks_for_what_is_missing_one_question_at_a_time(resident, desk):

@@ -15,8 +15,8 @@ from handlers.worker import run
 from storage import queries
 from storage.models import OutboxMessage, Ticket, Timer
 
-from .conftest import WeChatUser, rows
-from .staffing import STAFF_CHAT, drain, register_staff, settings, ticket
+from ..conftest import WeChatUser, rows
+from ..staffing import STAFF_CHAT, drain, register_staff, settings, ticket
 
 MANAGERS = -1002000000002
 RESIDENT = "o_resident_jobs_0001"

@@ -20,8 +20,8 @@ from telegram.error import BadRequest, Conflict, EndPointNotFound, Forbidden, In
 from wechatpy import WeChatClient
 from wechatpy.exceptions import APILimitedException, WeChatClientException
 
-from .fakes.telegram_api import FakeTelegram
-from .fakes.wechat_api import FakeWeChat
+from .telegram_api import FakeTelegram
+from .wechat_api import FakeWeChat
 
 GROUP = -1001234567890
 STAFF = 5550001

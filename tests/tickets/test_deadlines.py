@@ -20,8 +20,8 @@ from handlers.tickets.servicetime import ServiceClock
 from storage.db import session_scope
 from storage.models import Alert, PhoneTask, Ticket, TicketEvent, Timer, utcnow
 
-from .conftest import WeChatUser, rows
-from .staffing import STAFF_CHAT, ZHANG, drain, register_staff, settings, ticket
+from ..conftest import WeChatUser, rows
+from ..staffing import STAFF_CHAT, ZHANG, drain, push, register_staff, settings, ticket
 
 MANAGERS = -1002000000002
 RESIDENT = "o_resident_sla_0001"
@@ -88,7 +88,6 @@ def test_accepting_cancels_the_accept_timers_and_keeps_the_others(build, fake_te
     before = _pending(desk, t.id)
     assert {"accept_remind", "accept_due", "arrive_remind", "arrive_due", "resolve_remind", "resolve_due"} <= set(before)
     card = fake_telegram.messages[(STAFF_CHAT, t.card_message_id)]
-    from .test_staff_telegram import push
     push(app, fake_telegram.callback_update(STAFF_CHAT, ZHANG, card, f"t:{t.id}:accept"))
     drain(desk)
     after = _pending(desk, t.id)
@@ -189,7 +188,6 @@ def test_a_manager_can_take_over_from_the_alert(build, fake_telegram):
     drain(desk)
     alert = fake_telegram.sent_to(MANAGERS)[0]
     take = alert["reply_markup"]["inline_keyboard"][0][1]["callback_data"]
-    from .test_staff_telegram import push
     push(app, fake_telegram.callback_update(MANAGERS, ZHANG, alert, take))  # staff, not a manager
     drain(desk)
     assert ticket(desk).assignee_id is None

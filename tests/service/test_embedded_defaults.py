@@ -14,7 +14,7 @@ from handlers.queue import QUEUE_NAME
 from storage.migrate import head_revision
 from storage.models import Ticket, Timer
 
-from .conftest import WeChatUser, rows
+from ..conftest import WeChatUser, rows
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from storage.db import session_scope
 from storage.models import EtiquetteViolation, OutboxMessage, PhoneTask, Staff, TicketEvent
 
-from .conftest import WeChatUser, rows
-from .staffing import HOOK_SECRET, LI, OTHER_CHAT, STAFF_CHAT, STRANGER, WANG, ZHANG, drain, register_staff, \
-    settings, ticket
+from ..conftest import WeChatUser, rows
+from ..staffing import HOOK_SECRET, LI, OTHER_CHAT, STAFF_CHAT, STRANGER, WANG, ZHANG, drain, push, \
+    register_staff, settings, ticket
 
 RESIDENT = "o_resident_staff_0001"
 FULL_PHONE = "13812345678"
@@ -41,11 +41,6 @@ def opened(staffed, desk, fake_telegram):
     user.say(f"3栋2单元1201 厨房水管漏水 电话{FULL_PHONE} 随时都可以")
     drain(desk)
     return ticket(desk)
-
-
-def push(app, update, secret=HOOK_SECRET):
-    return app.test_client().post("/telegram/webhook", json=update,
-                                  headers={"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {})
 
 
 def card_of(fake_telegram, t):
