@@ -1,10 +1,10 @@
 """Follow-up callbacks (回访): after the work is done, ask the resident whether it is fixed and how
 satisfied they are; understand the answer in free text; close, or reopen and escalate.
 
-Steps (timers planned by handlers/deadlines.py): the survey FOLLOWUP_DELAY_MINUTES after done,
+Steps (timers planned by deadlines.py): the survey FOLLOWUP_DELAY_MINUTES after done,
 one reminder, then a "phone the resident" task (电话回访), so every repair is followed up one way
 or another. Outside WeChat's 48-hour window the survey goes as a template message when
-WECHAT_TEMPLATE_ID is set, otherwise straight to a phone task (bot/delivery.py).
+WECHAT_TEMPLATE_ID is set, otherwise straight to a phone task (handlers/delivery/outcomes.py).
 """
 from __future__ import annotations
 
