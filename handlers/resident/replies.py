@@ -47,11 +47,13 @@ SAFETY_TIPS = {
 
 
 def confirm_address(address: str) -> str:
+    """Asking once whether a learnt address is still the one."""
     return f"请问这次还是到{address}吗？回复“是”确认，或直接告诉我们新的地址。"
 
 
 def repair_created(code: str, urgent: bool, due: str, address: str, category: str | None,
                    preferred: str | None, tip: str | None) -> str:
+    """A repair accepted: its code, when someone comes, and for urgent ones what to do meanwhile."""
     what = f"（{category_name(category)}）" if category_name(category) else ""
     where = f"，地址{address}" if address else ""
     if urgent:
@@ -63,57 +65,69 @@ def repair_created(code: str, urgent: bool, due: str, address: str, category: st
 
 
 def complaint_created(code: str, due: str, for_manager: bool) -> str:
+    """A complaint recorded: an apology, its code and when the resident hears back."""
     escalated = "已同时报告项目经理，" if for_manager else ""
     return (f"非常抱歉，给您添麻烦了！您反映的情况我们已经记录，工单号 {code}。{escalated}"
             f"我们会认真核实，并在{due}前给您回复处理结果。谢谢您的理解和监督。")
 
 
 def inquiry_ticket_created(code: str, due: str) -> str:
+    """A question the knowledge base cannot answer: recorded, with a promised reply time."""
     return (f"您的问题我们已经记录（工单号 {code}），正在请相关同事核实，"
             f"会在{due}前给您答复。谢谢您的耐心！")
 
 
 def inquiry_suggestion(answer: str) -> str:
+    """A knowledge-base answer the desk is not sure of, with the offer of a colleague."""
     return f"{answer}\n\n如果没有解答您的问题，请回复“人工”，我们请同事专门为您答复。"
 
 
 def repeat_report(code: str, kind: str) -> str:
+    """A problem reported again: joined to the open ticket and hurried along."""
     label = KIND_NAMES.get(kind, "工单")
     return (f"非常抱歉让您再次反映！这个问题已有{label}工单 {code} 正在处理中，"
             f"我们已为您加急，并报告主管跟进，会尽快给您回复。谢谢您的理解。")
 
 
 def image_attached(code: str) -> str:
+    """A photo added to an open ticket."""
     return f"照片已收到，已补充到工单 {code}，谢谢您！"
 
 
 def image_kept() -> str:
+    """A photo without a request: asking what it is about."""
     return "照片已收到。请问需要我们处理什么问题？麻烦用文字简单描述一下，我们马上为您安排。"
 
 
 def location_attached(code: str) -> str:
+    """A location added to an open ticket."""
     return f"位置已收到，已补充到工单 {code}，维修人员会按这个位置找到您。"
 
 
 def location_kept() -> str:
+    """A location without a request: asking what it is about."""
     return "位置已收到。请问这里有什么问题需要处理？麻烦用文字简单描述一下。"
 
 
 def address_saved(address: str) -> str:
+    """An address remembered."""
     return f"好的，已记下您的地址：{address}。请问还有其他需要帮助的吗？"
 
 
 def phone_saved() -> str:
+    """A phone number remembered."""
     return "好的，已记下您的联系电话。请问还有其他需要帮助的吗？"
 
 
 def progress(lines: list[str]) -> str:
+    """The resident's open tickets, one line each."""
     if not lines:
         return "您目前没有正在处理的工单。如需报修、投诉或咨询，直接留言就可以。"
     return "您目前有以下工单正在处理：\n" + "\n".join(lines) + "\n如有疑问，可以随时留言。"
 
 
 def progress_line(code: str, kind: str, category: str | None, status: str, due: str | None) -> str:
+    """One open ticket: code, kind, state and promised time."""
     what = category_name(category)
     label = KIND_NAMES.get(kind, "") + (f"·{what}" if what else "")
     promise = f"，预计{due}前" if due and status in ("new", "accepted", "reopened") else ""

@@ -25,6 +25,7 @@ STATUS_LINE = {"new": "🆕 待接单", "reopened": "🔁 重新处理，待接�
 
 @dataclass(frozen=True)
 class Card:
+    """A card's text and its buttons."""
     text: str
     buttons: Buttons
 

@@ -37,6 +37,7 @@ _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 
 @dataclass(frozen=True)
 class Answer:
+    """A resident's answer to the survey: a rating 1-5 and whether it is fixed (None: not said)."""
     rating: int | None
     fixed: bool | None
 
@@ -63,6 +64,7 @@ def understand(text: str) -> Answer | None:
 
 
 def survey_text(ticket: Ticket) -> str:
+    """The follow-up question (回访): fixed or not, and a score."""
     what = "报修" if ticket.kind == "repair" else "反映的问题"
     done = "师傅已处理完毕" if ticket.kind == "repair" else "我们已处理"
     return (f"您好，您的{what}（{ticket.code}）{done}。请问问题解决了吗？请对这次服务打个分："
