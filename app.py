@@ -7,11 +7,25 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import click
-from flask import Flask, jsonify
-from flask.cli import FlaskGroup
+from flask import Flask, current_app, jsonify
+from flask.cli import FlaskGroup, with_appcontext
 
+import demo
+from bot.telegram import polling, webhook as telegram_webhook
+from bot.telegram.channel import TelegramChannel
+from bot.wechat import webhook as wechat_webhook
+from bot.wechat.channel import WeChatChannel
 from config import ConfigError, fill_generated_secrets, load_config
+from handlers import etiquette, knowledge, queue, worker
+from handlers.desk import Desk
+from handlers.etiquette.cli import etiquette_cli
+from handlers.knowledge.cli import kb_cli
+from handlers.staff.cli import staff_cli
 from nlu.cli import nlu_cli
+from storage.cli import db_cli
+from storage.db import database_url, make_engine, make_sessionmaker
+from storage.migrate import check_current, upgrade
+from web import api
 
 log = logging.getLogger("wuye")
 
@@ -26,10 +40,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if generated:
         log.info("using generated %s from %s/secrets.json", " and ".join(generated), settings["VAR_DIR"])
     app.extensions["wuye"] = build_desk(settings)
-
-    from bot import api, telegram, wechat
-    app.register_blueprint(wechat.blueprint)
-    app.register_blueprint(telegram.blueprint)
+    app.register_blueprint(wechat_webhook.blueprint)
+    app.register_blueprint(telegram_webhook.blueprint)
     app.register_blueprint(api.blueprint)
 
     @app.get("/healthz")
@@ -40,12 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def build_desk(settings: dict):
-    """Database, NLU, knowledge base and job queue for one process."""
-    from handlers import knowledge, queue, runtime
-    from handlers.context import Desk
-    from storage.db import database_url, make_engine, make_sessionmaker
-    from storage.migrate import check_current, upgrade
-
+    """Database, NLU, knowledge base, etiquette filter, job queue and channels for one process."""
     engine = make_engine(database_url(settings))
     var = Path(settings["VAR_DIR"])  # trained models are kept here between starts
     if engine.dialect.name == "postgresql":
@@ -57,16 +64,17 @@ def build_desk(settings: dict):
     except knowledge.KnowledgeBaseError as exc:
         raise ConfigError(f"KNOWLEDGE_FILE: {exc}") from None
     nlu = _nlu(tuple(sorted((k, v) for k, v in settings.items() if k.startswith(("NLU_", "RASA_", "VAR_DIR")))))
-    desk = Desk(settings, make_sessionmaker(engine), nlu, kb, queue.Jobs(queue.connect(settings)))
-    desk.etiquette = _etiquette(str(settings["ETIQUETTE_RULES_FILE"] or ""), str(var / "etiquette"))
-    runtime.install(desk)
-    return desk
+    etiquette_filter = _etiquette(str(settings["ETIQUETTE_RULES_FILE"] or ""), str(var / "etiquette"))
+    jobs = queue.Jobs(queue.connect(settings))
+    channels = {"wechat": WeChatChannel(settings, jobs.connection).send,      # residents
+                "telegram": TelegramChannel(settings, jobs.connection).send}  # staff and managers
+    return Desk(settings, make_sessionmaker(engine), nlu, kb, jobs, etiquette_filter, channels)
 
 
 @functools.lru_cache(maxsize=4)
 def _nlu(settings: tuple):
     """One NLU per process and configuration: loading the model takes a moment, parsing none."""
-    from nlu.service import NLU
+    from nlu.service import NLU  # heavy (jieba, scikit-learn): only when an application is built
 
     nlu = NLU.from_config(dict(settings), progress=lambda message: log.info("nlu: %s", message))
     nlu.parse("你好")  # train or load the model now, not on the first resident's message
@@ -75,8 +83,6 @@ def _nlu(settings: tuple):
 
 def _etiquette(path: str, cache_dir: str):
     """The etiquette filter; a bad rules file stops start-up with one line."""
-    from handlers import etiquette
-
     try:
         return _etiquette_at(path or str(etiquette.DEFAULT_RULES),
                              Path(path).stat().st_mtime_ns if path and Path(path).exists() else 0, cache_dir)
@@ -86,8 +92,6 @@ def _etiquette(path: str, cache_dir: str):
 
 @functools.lru_cache(maxsize=4)
 def _etiquette_at(path: str, _mtime: int, cache_dir: str):
-    from handlers import etiquette
-
     return etiquette.EtiquetteFilter.load(path, cache_dir=cache_dir)
 
 
@@ -98,8 +102,6 @@ def _knowledge(path: str, cache_dir: str):
 @functools.lru_cache(maxsize=4)
 def _knowledge_at(path: str, _mtime: int, cache_dir: str):
     """The knowledge base, rebuilt only when its file changes."""
-    from handlers import knowledge
-
     return knowledge.load(path, cache_dir)
 
 
@@ -124,18 +126,14 @@ def cli() -> None:
     """wuye: the property-management message desk (WeChat residents, Telegram staff)."""
 
 
-def _register_commands() -> None:
-    from bot.demo import demo_command
-    from bot.telegram import polling_command
-    from handlers.etiquette_cli import etiquette_cli
-    from handlers.knowledge_cli import kb_cli
-    from handlers.staff_cli import staff_cli
-    from handlers.worker import worker_command
-    from storage.cli import db_cli
-
-    for command in (nlu_cli, db_cli, worker_command, demo_command, polling_command, staff_cli, etiquette_cli,
-                    kb_cli):
-        cli.add_command(command)
+@cli.command("worker")
+@click.option("--burst", is_flag=True, help="run the jobs that are due, then exit (tests, cron)")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run jobs from the queue, including scheduled ones (SLA timers, follow-ups)."""
+    worker.run(current_app.extensions["wuye"], burst=burst)  # the one worker bootstrap
 
 
-_register_commands()
+for _command in (nlu_cli, db_cli, demo.demo_command(create_app), polling.polling_command, staff_cli, etiquette_cli,
+                 kb_cli):
+    cli.add_command(_command)

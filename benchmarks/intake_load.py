@@ -32,7 +32,7 @@ import sqlalchemy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import wechat_push  # noqa: E402
+from bot.wechat import push as wechat_push  # noqa: E402
 
 TOKEN = "bench-token"
 POSTGRES = os.environ.get("WUYE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")

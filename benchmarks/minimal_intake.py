@@ -21,10 +21,10 @@ from rq import Queue
 from sqlalchemy import create_engine, text
 from wechatpy.replies import TextReply
 
-from bot.wechat import signature
+from bot.wechat.webhook import signature
 from config import load_config
 from handlers import queue
-from handlers.parsed import Parsed
+from handlers.resident.parsed import Parsed
 from nlu.service import NLU
 
 # inbound message -> resident upsert -> code counter -> ticket -> event; a retry (MsgId taken)

@@ -58,7 +58,7 @@ def main() -> None:
         os.environ.update({k: v for k, v in env.items() if k in ("DATABASE_URL", "REDIS_URL", "LOG_LEVEL",
                                                                  "TELEGRAM_BOT_TOKEN", "FOLLOWUP_DELAY_MINUTES")})
         from app import create_app
-        from handlers import deadlines
+        from handlers.tickets import deadlines
         from storage.models import Ticket, Timer, utcnow
 
         desk = create_app().extensions["wuye"]

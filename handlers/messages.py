@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .notices import Button, MessageRef
+
 
 @dataclass(frozen=True)
 class Location:
@@ -43,7 +45,7 @@ class Reply:
 class StaffAction:
     """Something a member of staff did in a staff chat: a command, a button press or a message."""
     kind: str                      # command | button | message
-    update_id: int
+    update_id: int                 # the channel's id of this action, so a redelivery is handled once
     chat_id: int
     chat_private: bool
     user_id: int
@@ -51,7 +53,7 @@ class StaffAction:
     text: str = ""
     command: str | None = None     # without the slash, lower case
     args: str = ""
-    data: str = ""                 # button data
-    callback_id: str | None = None
-    message_id: int | None = None
-    reply_to_message_id: int | None = None
+    button: Button | None = None   # the button pressed; None when the desk no longer knows it
+    press: MessageRef | None = None        # the button press, to answer it privately
+    message: MessageRef | None = None      # this message, or the one the pressed button is under
+    replying_to: MessageRef | None = None  # the message this one replies to

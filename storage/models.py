@@ -52,6 +52,12 @@ class Resident(Base):
     tickets: Mapped[list["Ticket"]] = relationship(back_populates="resident")
 
 
+# Statuses of a ticket the desk still owes work on: the one definition every query and rule uses.
+OPEN_STATUSES = ("new", "accepted", "on_site", "reopened")
+# A finished repair waits for the resident's follow-up; a new report of it means "still broken".
+UNCONFIRMED_STATUSES = OPEN_STATUSES + ("done",)
+
+
 class Ticket(Base):
     """A repair, complaint or inquiry the desk owns until it is closed (首位责任制)."""
     __tablename__ = "tickets"

@@ -14,7 +14,7 @@ import pytest
 import redis
 import sqlalchemy
 
-from bot import wechat_push
+from bot.wechat import push as wechat_push
 from nlu.service import NLU
 
 from .fakes.telegram_api import FakeTelegram

@@ -39,7 +39,7 @@ def drain(desk, rounds: int = 20, lookahead: float = 1.0) -> None:
     `lookahead` seconds (short waits such as rate-limit retries are waited out)."""
     queue = Queue(QUEUE_NAME, connection=desk.jobs.connection)
     for _ in range(rounds):
-        run(burst=True)
+        run(desk, burst=True)
         due = queue.scheduled_job_registry.get_jobs_to_schedule(int(time.time() + lookahead))
         if not queue.count and not due:
             return
@@ -47,6 +47,12 @@ def drain(desk, rounds: int = 20, lookahead: float = 1.0) -> None:
             time.sleep(max(0.0, min(1.0, queue.scheduled_job_registry.get_scheduled_time(due[0]).timestamp()
                                     - time.time())))
     raise AssertionError("jobs still queued after draining")
+
+
+def push(app, update, secret=HOOK_SECRET):
+    """Post a Telegram update to the webhook, as Telegram does (with the secret header unless None)."""
+    return app.test_client().post("/telegram/webhook", json=update,
+                                  headers={"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {})
 
 
 def ticket(desk, **filters) -> Ticket:

@@ -5,7 +5,7 @@ import inspect
 
 import pytest
 
-from handlers import replies
+from handlers.resident import replies
 from handlers.etiquette import CATEGORIES
 
 from .support import blocked_as

@@ -1,0 +1,52 @@
+"""THE button codec: neutral buttons to Telegram callback data and back, in one place.
+
+The wire format is kept from the first version, so buttons of cards already in the groups keep working:
+  t:<ticket>:<action>   an action on a ticket's card (accept, arrive, done, transfer, phone)
+  g:<ticket>:<staff>    hand the ticket to that colleague
+  r:<outbox row>        send the suggested polite rewrite
+  h:<ticket>            show the ticket's history
+  k:<ticket>            a supervisor takes the ticket over
+Telegram allows 64 bytes of callback data, so it stays short. Data is never trusted: handlers authorise
+every press from the database.
+"""
+from __future__ import annotations
+
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from handlers.notices import CARD_ACTIONS, ENCODED, GIVE, HISTORY, TAKE_OVER, USE_SUGGESTION, Button, Buttons
+
+_PREFIXES = {GIVE: "g", USE_SUGGESTION: "r", HISTORY: "h", TAKE_OVER: "k"}
+_ACTIONS = {prefix: action for action, prefix in _PREFIXES.items()}
+_DATA = re.compile(r"^(?P<kind>[tgrhk]):(?P<id>\d+)(?::(?P<arg>[a-z]+|\d+))?$")
+
+
+def encode(button: Button) -> str:
+    """The callback data of a button."""
+    if button.action == ENCODED:
+        return str(button.arg)
+    if button.action in CARD_ACTIONS:
+        return f"t:{button.target}:{button.action}"
+    data = f"{_PREFIXES[button.action]}:{button.target}"
+    return data if button.arg is None else f"{data}:{button.arg}"
+
+
+def decode(data: str) -> Button | None:
+    """The button behind callback data (its label is not on the wire); None for data the desk does not know."""
+    m = _DATA.match(data or "")
+    if not m:
+        return None
+    target, arg = int(m["id"]), m["arg"]
+    if m["kind"] == "t":
+        return Button("", arg, target) if arg in CARD_ACTIONS else None
+    if m["kind"] == "g":
+        return Button("", GIVE, target, int(arg)) if arg and arg.isdigit() else None
+    return Button("", _ACTIONS[m["kind"]], target)
+
+
+def markup(buttons: Buttons) -> InlineKeyboardMarkup | None:
+    """Rows of buttons as an inline keyboard (None when there are none)."""
+    rows = [[InlineKeyboardButton(button.label, callback_data=encode(button)) for button in row]
+            for row in buttons or ()]
+    return InlineKeyboardMarkup(rows) if rows else None

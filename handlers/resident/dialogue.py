@@ -1,0 +1,119 @@
+"""Text messages: continue the resident's conversation if one is open, else route by intent."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from nlu.text import fold
+from storage import queries
+
+from ..desk import Turn
+from ..tickets import deadlines, followup
+from ..tickets.cards import show_card
+from . import complaint, inquiry, progress, repair, replies, residents
+from .parsed import Parsed
+
+_CANCEL = re.compile(r"^\W*(取消|算了|不用了|不修了|不用修了|不用来了|撤销|撤回|先不修了)")
+_MY_REQUESTS = re.compile(r"我的(报修|工单|投诉|单子)|查(一下)?(进度|工单)|进度")
+# How long after opening a ticket the resident may still call it off in chat.
+CANCEL_GRACE = timedelta(minutes=30)
+
+
+def on_text(turn: Turn, text: str, attachment_ids: list[int] | None = None) -> str:
+    """The reply to a typed (or spoken) message."""
+    parsed = Parsed.from_nlu(turn.desk.nlu.parse(text))
+    turn.intent = parsed.intent
+    state = queries.conversation(turn.session, turn.resident.id, turn.now)
+    if _is_cancel(parsed):
+        return _cancel(turn, state, parsed)
+    if state is not None:
+        reply = _continue(turn, state, parsed, attachment_ids)
+        if reply is not None:
+            return reply
+    return _route(turn, parsed, attachment_ids)
+
+
+def _is_cancel(parsed: Parsed) -> bool:
+    return parsed.is_("cancel", 0.5) or bool(_CANCEL.search(fold(parsed.text)))
+
+
+def _cancel(turn: Turn, state, parsed: Parsed) -> str:
+    if state is not None:
+        queries.clear_conversation(turn.session, turn.resident.id)
+        return replies.CANCELLED if state.state == repair.STATE else replies.NOTHING_TO_CANCEL
+    recent = [t for t in queries.open_tickets(turn.session, turn.resident.id, statuses=("new",))
+              if t.kind == "repair" and t.created_at >= turn.now - CANCEL_GRACE]
+    if recent:
+        ticket = recent[0]
+        ticket.status, ticket.closed_at, ticket.updated_at = "cancelled", turn.now, turn.now
+        queries.add_event(turn.session, ticket, turn.actor, "cancelled", turn.now, {"words": parsed.text})
+        show_card(turn, ticket)
+        deadlines.plan(turn, ticket)
+        return f"好的，已为您取消报修工单 {ticket.code}。如果之后还需要帮助，随时给我们留言。"
+    return replies.NOTHING_TO_CANCEL
+
+
+def _continue(turn: Turn, state, parsed: Parsed, attachment_ids) -> str | None:
+    """Handle the message inside the open conversation; None lets it be routed afresh."""
+    slots = state.slots
+    if state.state == repair.STATE:
+        if parsed.is_("progress", 0.6) and not parsed.has_address:
+            return progress.show(turn) + "\n\n" + repair.reask(turn, slots)
+        if parsed.is_("inquiry", 0.7) and slots.get("awaiting") != "description" and not _fills_slot(parsed):
+            return inquiry.answer(turn, parsed) + "\n\n" + repair.reask(turn, slots)
+        if attachment_ids:
+            slots = {**slots, "attachment_ids": [*slots.get("attachment_ids", []), *attachment_ids]}
+        return repair.resume(turn, slots, parsed)
+    if state.state == followup.STATE:
+        return followup.answered(turn, slots, parsed.text)  # None: not an answer, the survey stays open
+    queries.clear_conversation(turn.session, turn.resident.id)
+    if state.state == "complaint":
+        return complaint.start(turn, parsed)
+    if state.state == "inquiry":
+        return inquiry.answer(turn, parsed)
+    if state.state == inquiry.FOLLOWUP_STATE and inquiry.wants_person(parsed):
+        return inquiry.record(turn, slots["question"], [parsed.text])
+    if state.state == "profile_address" and parsed.has_address and parsed.intent in ("inform", "affirm", "other"):
+        return _inform(turn, parsed)
+    return None
+
+
+def _fills_slot(parsed: Parsed) -> bool:
+    return parsed.has_address or bool(parsed.first("phone"))
+
+
+def _route(turn: Turn, parsed: Parsed, attachment_ids) -> str:
+    moved = repair.reschedule(turn, parsed)
+    if moved is not None:
+        return moved
+    intent = parsed.intent
+    if _MY_REQUESTS.search(fold(parsed.text)) and intent in ("progress", "other", "inquiry", "inform"):
+        intent = "progress"
+    if parsed.urgent and intent not in ("complaint", "inquiry", "repair"):
+        intent = "repair"  # an emergency is handled as one, whatever else the words resemble
+    if intent == "repair":
+        return repair.start(turn, parsed, attachment_ids)
+    if intent == "complaint":
+        return complaint.start(turn, parsed)
+    if intent == "inquiry":
+        return inquiry.answer(turn, parsed)
+    if intent == "progress":
+        return progress.show_or_join(turn, parsed)
+    if intent == "thanks":
+        return replies.THANKS
+    if intent == "greet":
+        return replies.GREET
+    if intent == "inform" or (parsed.has_address or parsed.first("phone")):
+        return _inform(turn, parsed)
+    return replies.HELP
+
+
+def _inform(turn: Turn, parsed: Parsed) -> str:
+    changed = residents.learn(turn, parsed)
+    resident = turn.resident
+    if "address" in changed or (parsed.has_address and parsed.first("building") == resident.building):
+        resident.address_confirmed = True
+        return replies.address_saved(replies.address_text(resident.building, resident.unit, resident.room))
+    if "phone" in changed:
+        return replies.phone_saved()
+    return replies.HELP

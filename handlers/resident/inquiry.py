@@ -1,0 +1,44 @@
+"""Inquiries: answered from the knowledge base, or recorded with a promised reply time."""
+from __future__ import annotations
+
+import re
+
+from nlu.text import fold
+from storage import queries
+
+from ..desk import Turn
+from ..tickets import tickets
+from . import replies, residents
+from .parsed import Parsed
+
+FOLLOWUP_STATE = "inquiry_followup"
+_WANTS_PERSON = re.compile(r"人工|转人工|客服|没(有)?解答|没回答|不是这个|不对|答非所问|没用|还是不")
+
+
+def answer(turn: Turn, parsed: Parsed) -> str:
+    """Answer from the knowledge base; offer a colleague when unsure; a ticket when there is no answer."""
+    residents.learn(turn, parsed)
+    match = turn.desk.knowledge.answer(parsed.text)
+    if match is None:
+        return record(turn, parsed.text)
+    if turn.desk.knowledge.is_confident(match):
+        return match.entry.answer
+    queries.save_conversation(turn.session, turn.resident.id, FOLLOWUP_STATE,
+                              {"question": parsed.text, "entry": match.entry.id},
+                              turn.now + turn.desk.minutes("CONVERSATION_TTL_MINUTES"))
+    return replies.inquiry_suggestion(match.entry.answer)
+
+
+def wants_person(parsed: Parsed) -> bool:
+    """True when the resident asks for a colleague after a suggested answer."""
+    return bool(_WANTS_PERSON.search(fold(parsed.text))) or parsed.is_("deny")
+
+
+def record(turn: Turn, question: str, extra_words: list[str] | None = None) -> str:
+    """An inquiry ticket with a promised reply time (首问负责: never 不知道)."""
+    queries.clear_conversation(turn.session, turn.resident.id)
+    building, unit, room = residents.address_of(turn)
+    draft = tickets.Draft(kind="inquiry", description=question, words=[question, *(extra_words or [])],
+                          building=building, unit=unit, room=room)
+    ticket = tickets.open_ticket(turn, draft)
+    return replies.inquiry_ticket_created(ticket.code, turn.local_text(ticket.due_at))

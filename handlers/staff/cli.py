@@ -1,0 +1,51 @@
+"""`wuye staff add/list/remove`: who may act on tickets in the Telegram staff groups."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from storage import queries
+
+
+@click.group("staff", cls=AppGroup)
+def staff_cli() -> None:
+    """Register staff and managers by their Telegram user id."""
+
+
+@staff_cli.command("add")
+@click.argument("telegram_user_id", type=int)
+@click.argument("name")
+@click.option("--role", type=click.Choice(["staff", "manager"]), default="staff", show_default=True)
+@click.option("--group", "groups", type=int, multiple=True,
+              help="staff group chat id this person works in (repeat; none: every staff group)")
+def add_command(telegram_user_id: int, name: str, role: str, groups: tuple[int, ...]) -> None:
+    """Register (or update) a member of staff."""
+    with current_app.extensions["wuye"].work() as work:
+        member = queries.member(work.session, telegram_user_id, active_only=False) or \
+            queries.add_member(work.session, telegram_user_id)
+        member.name, member.role, member.groups, member.active = name, role, list(groups), True
+    click.echo(f"{name} ({role}, Telegram {telegram_user_id}) may act in "
+               f"{', '.join(map(str, groups)) if groups else 'every staff group'}")
+
+
+@staff_cli.command("list")
+def list_command() -> None:
+    """Show registered staff."""
+    with current_app.extensions["wuye"].work() as work:
+        for member in queries.everyone(work.session):
+            groups = ",".join(map(str, member.groups or [])) or "all groups"
+            state = "" if member.active else "  (removed)"
+            click.echo(f"{member.telegram_user_id:>12}  {member.name:<10} {member.role:<8} {groups}{state}")
+
+
+@staff_cli.command("remove")
+@click.argument("telegram_user_id", type=int)
+def remove_command(telegram_user_id: int) -> None:
+    """Take away someone's rights (kept for the history of their tickets)."""
+    with current_app.extensions["wuye"].work() as work:
+        member = queries.member(work.session, telegram_user_id, active_only=False)
+        if member is None:
+            raise click.ClickException(f"no staff with Telegram id {telegram_user_id}")
+        member.active = False
+    click.echo(f"removed {telegram_user_id}")

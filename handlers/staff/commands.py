@@ -1,0 +1,77 @@
+"""Staff commands: /open, /mine, /ticket <code>, /reply <code> <text>, /help."""
+from __future__ import annotations
+
+from storage import queries
+from storage.models import Staff, Ticket
+
+from .. import outbox
+from ..desk import Work
+from ..messages import StaffAction
+from ..tickets.cards import render
+from ..tickets.routing import staff_chat_for
+from . import relay
+
+HELP = ("工单操作：在工单卡片上点按钮（接单 / 已到场 / 已完成 / 转派 / 查看电话）。\n"
+        "回复住户：直接回复工单卡片，或发送 /reply 工单号 内容（会先经过服务用语检查）。\n"
+        "/open 本群未完成的工单\n/mine 我负责的工单\n/ticket 工单号 工单详情和处理记录\n/help 本说明")
+EVENT_NAMES = {"taken_over": "主管接手", "deadline_missed": "超过时限", "reminded": "时限提醒",
+               "followup_sent": "发送回访", "followup_reminded": "回访提醒", "followup_answered": "住户评价",
+               "closed": "办结", "time_changed": "住户改约时间",
+               "created": "提交", "accepted": "接单", "arrived": "到场", "done": "完成", "transferred": "转派",
+               "phone_revealed": "查看电话", "staff_reply": "回复住户", "reply_blocked": "回复被拦截（服务禁用语）",
+               "delivered": "消息已送达", "escalated": "升级", "repeat_report": "住户再次反映", "reopened": "重新打开",
+               "cancelled": "住户取消", "photo_added": "补充照片", "location_added": "补充位置",
+               "marked_for_manager": "报项目经理", "phone_task": "转电话联系", "delivery_failed": "消息发送失败",
+               "needs_phone_call": "需电话确认"}
+
+
+def run(work: Work, action: StaffAction, member: Staff) -> None:
+    """Answer a command in the chat it came from (a /reply goes to the resident instead)."""
+    command = action.command
+    if command in ("start", "help"):
+        text = HELP
+    elif command == "open":
+        text = _listing(work, action, member, mine=False)
+    elif command == "mine":
+        text = _listing(work, action, member, mine=True)
+    elif command == "ticket":
+        text = history(work, action.args.strip())
+    elif command == "reply":
+        code, _, reply = action.args.partition(" ")
+        ticket = _by_code(work, code)
+        if ticket is None or not reply.strip():
+            text = "用法：/reply 工单号 回复内容"
+        else:
+            relay.relay(work, action, member, ticket, reply.strip())
+            return
+    else:
+        text = "不认识这个命令。\n" + HELP
+    outbox.to_staff(work, action.chat_id, text, reply_to=action.message)
+
+
+def _by_code(work: Work, code: str) -> Ticket | None:
+    return queries.ticket_by_code(work.session, code.strip().upper())
+
+
+def _listing(work: Work, action: StaffAction, member: Staff, mine: bool) -> str:
+    tickets = [t for t in queries.unfinished(work.session, member.id if mine else None)
+               if mine or action.chat_private or staff_chat_for(work.desk.config, t) == action.chat_id]
+    if not tickets:
+        return "目前没有未完成的工单。" if not mine else "您目前没有负责中的工单。"
+    lines = [("🚨" if t.urgent else "·") + f" {t.code} {render(work.desk, t).text.splitlines()[1][3:]}"
+             + (f" 时限{work.desk.local(t.due_at):%m-%d %H:%M}" if t.due_at else "") for t in tickets[:30]]
+    more = f"\n……另有{len(tickets) - 30}个" if len(tickets) > 30 else ""
+    return ("我负责的工单：\n" if mine else "未完成的工单：\n") + "\n".join(lines) + more
+
+
+def history(work: Work, code: str) -> str:
+    """A ticket's card and its last 15 steps: who, when, what."""
+    ticket = _by_code(work, code) if code else None
+    if ticket is None:
+        return "用法：/ticket 工单号（例如 /ticket BX-20261122-0001）"
+    lines = [render(work.desk, ticket).text, "", "处理记录："]
+    for event in ticket.events[-15:]:
+        who = event.actor.split(":")[-1] if event.actor.startswith("staff:") else \
+            {"system": "系统"}.get(event.actor, "住户")
+        lines.append(f"{work.desk.local(event.at):%m-%d %H:%M} {who} {EVENT_NAMES.get(event.action, event.action)}")
+    return "\n".join(lines)

@@ -1,0 +1,62 @@
+"""The one entry point for what staff do in their chats: exactly once per update, permission first.
+
+Works on neutral StaffAction values (bot/telegram builds them) and answers through the outbox. Every
+change of a ticket is a ticket event naming the member of staff.
+"""
+from __future__ import annotations
+
+import logging
+
+from storage import queries
+
+from .. import outbox
+from ..desk import Desk, Work
+from ..messages import StaffAction
+from . import access, actions, commands, relay
+
+log = logging.getLogger(__name__)
+
+
+def handle(desk: Desk, action: StaffAction) -> None:
+    """Handle one staff action (exactly once per update id)."""
+    with desk.work() as work:
+        if not queries.first_staff_update(work.session, action.update_id, work.now):
+            log.info("staff update %s seen before, ignored", action.update_id)
+            return
+        member = queries.member(work.session, action.user_id)
+        problem = access.refusal(desk, action, member)
+        if problem:
+            _refuse(work, action, problem)
+        elif action.kind == "button":
+            actions.press(work, action, member)
+        elif action.kind == "command":
+            commands.run(work, action, member)
+        else:
+            _message(work, action, member)
+
+
+def record_unused_update(desk: Desk, update_id: int) -> None:
+    """Remember an update the desk does not use, so a redelivery is recognised too."""
+    with desk.work() as work:
+        queries.first_staff_update(work.session, update_id, work.now)
+
+
+def _message(work: Work, action: StaffAction, member) -> None:
+    """A reply to a ticket's card goes to its resident; in a private chat anything else gets the help."""
+    ticket = None
+    if action.replying_to is not None:
+        ticket = queries.ticket_by_card(work.session, action.chat_id, action.replying_to)
+    if ticket is not None:
+        relay.relay(work, action, member, ticket, action.text)
+    elif action.chat_private:
+        outbox.to_staff(work, action.chat_id, commands.HELP, reply_to=action.message)
+
+
+def _refuse(work: Work, action: StaffAction, problem: str) -> None:
+    if problem == access.IGNORE:
+        return
+    log.info("refused %s from %s in %s: %s", action.kind, action.user_id, action.chat_id, problem)
+    if action.kind == "button":
+        outbox.answer(work, action, problem, alert=True)
+    elif action.kind == "command" or action.replying_to:
+        outbox.to_staff(work, action.chat_id, problem, reply_to=action.message)

@@ -1,0 +1,135 @@
+"""The desk's JSON API for consoles and reports: tickets and their history, behind ADMIN_TOKEN."""
+from __future__ import annotations
+
+import hmac
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, abort, current_app, jsonify, request
+
+from handlers.tickets import reports
+from handlers.tickets.cards import mask_phone
+from storage import queries
+from storage.db import session_scope
+from storage.models import Ticket
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_PER_PAGE = 200
+
+
+@blueprint.before_request
+def _require_token():
+    header = request.headers.get("Authorization", "")
+    token = header[7:] if header.startswith("Bearer ") else ""
+    if not token or not hmac.compare_digest(token.encode(), current_app.config["ADMIN_TOKEN"].encode()):
+        response = jsonify(error="unauthorized", message="send Authorization: Bearer <ADMIN_TOKEN>")
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    return None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return current_app.extensions["wuye"].local(moment).isoformat(timespec="seconds") if moment else None
+
+
+def ticket_json(ticket: Ticket, with_events: bool = False) -> dict:
+    """The API shape of a ticket (ARCHITECTURE.md contract, plus a few more fields)."""
+    data = {
+        "id": ticket.id, "code": ticket.code, "kind": ticket.kind, "status": ticket.status, "urgent": ticket.urgent,
+        "category": ticket.category, "building": ticket.building, "unit": ticket.unit, "room": ticket.room,
+        "description": ticket.description, "created_at": _iso(ticket.created_at), "due_at": _iso(ticket.due_at),
+        "preferred_time": ticket.preferred_time, "escalated": ticket.escalated,
+        "escalation_reason": ticket.escalation_reason, "for_manager": ticket.for_manager,
+        "contact_phone": mask_phone(ticket.contact_phone) if ticket.contact_phone else None, "closed_at": _iso(ticket.closed_at),
+        "location": ticket.location,
+    }
+    if with_events:
+        data["resident_words"] = ticket.resident_words
+        data["attachments"] = [{"kind": a.kind, "media_id": a.media_id, "url": a.url, "detail": a.detail,
+                                "created_at": _iso(a.created_at)} for a in ticket.attachments]
+        data["events"] = [{"at": _iso(e.at), "actor": e.actor, "action": e.action, "detail": e.detail}
+                          for e in ticket.events]
+    return data
+
+
+def _arg_bool(name: str) -> bool | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw.lower() in ("1", "true", "yes"):
+        return True
+    if raw.lower() in ("0", "false", "no"):
+        return False
+    abort(400, f"{name} must be true or false")
+
+
+def _arg_since() -> datetime | None:
+    raw = request.args.get("since")
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        abort(400, "since must be an ISO date or date-time, e.g. 2026-11-22 or 2026-11-22T08:00:00+08:00")
+    return current_app.extensions["wuye"].to_utc(moment)
+
+
+def _arg_int(name: str, default: int, low: int, high: int) -> int:
+    try:
+        value = int(request.args.get(name, default))
+    except ValueError:
+        abort(400, f"{name} must be a whole number")
+    if not low <= value <= high:
+        abort(400, f"{name} must be between {low} and {high}")
+    return value
+
+
+@blueprint.get("/tickets")
+def list_tickets():
+    """Tickets, newest first. Filters: status (comma list), kind, urgent, building, since; page, per_page."""
+    kind = request.args.get("kind")
+    if kind and kind not in ("repair", "complaint", "inquiry"):
+        abort(400, "kind must be repair, complaint or inquiry")
+    page, per_page = _arg_int("page", 1, 1, 10**6), _arg_int("per_page", 50, 1, MAX_PER_PAGE)
+    desk = current_app.extensions["wuye"]
+    with session_scope(desk.sessions) as session:
+        rows, total = queries.list_tickets(session, status=request.args.get("status"), kind=kind,
+                                           urgent=_arg_bool("urgent"), building=request.args.get("building"),
+                                           since=_arg_since(), page=page, per_page=per_page)
+        return jsonify(tickets=[ticket_json(t) for t in rows], page=page, per_page=per_page, total=total)
+
+
+@blueprint.get("/tickets/<int:ticket_id>")
+def get_ticket(ticket_id: int):
+    """One ticket with its events (who, when, what) and attachments."""
+    desk = current_app.extensions["wuye"]
+    with session_scope(desk.sessions) as session:
+        ticket = queries.ticket(session, ticket_id)
+        if ticket is None:
+            abort(404, f"no ticket {ticket_id}")
+        return jsonify(ticket_json(ticket, with_events=True))
+
+
+@blueprint.errorhandler(400)
+@blueprint.errorhandler(404)
+def _json_error(error):
+    response = jsonify(error=error.name.lower().replace(" ", "_"), message=error.description)
+    response.status_code = error.code
+    return response
+
+
+@blueprint.get("/reports")
+def report():
+    """Managers' figures over local dates ?from=YYYY-MM-DD&to=YYYY-MM-DD (default: the last 30 days)."""
+    desk = current_app.extensions["wuye"]
+    today = desk.local(desk.now()).date()
+    try:
+        last = date.fromisoformat(request.args.get("to") or today.isoformat())
+        first = date.fromisoformat(request.args.get("from") or (last - timedelta(days=29)).isoformat())
+    except ValueError:
+        abort(400, "from and to must be dates such as 2026-11-01")
+    if first > last or (last - first).days > 366:
+        abort(400, "from must not be after to, and the period at most a year")
+    with session_scope(desk.sessions) as session:
+        return jsonify(reports.summary(desk, session, first, last))
