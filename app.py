@@ -28,9 +28,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["wuye"] = build_desk(settings)
 
     from bot import api, telegram, wechat
+    from web.console import blueprint as console
     app.register_blueprint(wechat.blueprint)
     app.register_blueprint(telegram.blueprint)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(console)
 
     @app.get("/healthz")
     def healthz():
@@ -127,6 +129,7 @@ def cli() -> None:
 def _register_commands() -> None:
     from bot.demo import demo_command
     from bot.telegram import polling_command
+    from handlers.console.cli import console_cli, password_command
     from handlers.etiquette_cli import etiquette_cli
     from handlers.knowledge_cli import kb_cli
     from handlers.staff_cli import staff_cli
@@ -134,8 +137,9 @@ def _register_commands() -> None:
     from storage.cli import db_cli
 
     for command in (nlu_cli, db_cli, worker_command, demo_command, polling_command, staff_cli, etiquette_cli,
-                    kb_cli):
+                    kb_cli, console_cli):
         cli.add_command(command)
+    staff_cli.add_command(password_command)
 
 
 _register_commands()

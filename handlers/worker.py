@@ -27,10 +27,12 @@ def recover(desk) -> None:
     from bot.delivery import requeue_pending
 
     from . import deadlines, digest
+    from .console import jobs as console_jobs
 
     deadlines.restore(desk)
     requeue_pending(desk)
     digest.ensure_scheduled(desk)
+    console_jobs.ensure_scheduled(desk)
 
 
 def run(burst: bool = False) -> bool:
