@@ -50,9 +50,10 @@ def rolled_up_days(session: Session, first: date, last: date) -> set[date]:
 
 def read(session: Session, grain: str, first: date, last: date,
          estate_ids: frozenset[int] | None = None) -> list[dict]:
-    """Rollup counts of days first..last summed per kind and key."""
+    """Rollup counts of the complete days in first..last, summed per kind and key."""
     sums = [func.sum(getattr(_R, name)).label(name) for name in (*METRICS, "rating_sum")]
-    query = select(_R.kind, _R.key, *sums).where(_R.grain == grain, _R.day >= first, _R.day <= last)
+    query = (select(_R.kind, _R.key, *sums).join(_DAYS, _DAYS.c.day == _R.day)
+             .where(_R.grain == grain, _R.day >= first, _R.day <= last))
     if estate_ids is not None:
         query = query.where(_R.estate_id.in_(sorted(estate_ids)))
     query = query.group_by(_R.kind, _R.key)

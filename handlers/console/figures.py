@@ -36,7 +36,7 @@ def totals(desk: Desk, session, viewer: Viewer, period: periods.Period, grain: s
     today = periods.today(desk)
     covered = {d for d in console_rollups.rolled_up_days(session, period.first, period.last) if d < today}
     found: dict[tuple[str, str], dict] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
-    if covered:
+    if covered:  # only days with a complete rollup are read (the join on console_rollup_days)
         for row in console_rollups.read(session, grain, min(covered), max(covered), viewer.estate_ids):
             _add(found[(row["kind"], row["key"])], row)
     for first, last in _missing_runs(period.first, period.last, covered):
