@@ -28,7 +28,8 @@ class Chart:
     type: str = "bar"                            # bar | pie | funnel
     label_name: str = "项目"
     note: str = ""
-    target: float | None = None                  # a target line on rate series (满意率 85%)
+    target: float | None = None                  # a target line (满意率 85%) ...
+    target_series: str | None = None             # ... on the rate series of this name
     detail: dict = field(default_factory=dict)   # list filters of the tickets behind it (the period's by default)
 
     def header(self) -> list[str]:
@@ -46,7 +47,7 @@ class Chart:
     def as_json(self) -> dict:
         """What the page's script draws."""
         return {"id": self.id, "title": self.title, "type": self.type, "labels": self.labels,
-                "target": self.target, "series": [{"name": s.name, "unit": s.unit, "values": s.values}
+                "target": self.target, "targetSeries": self.target_series, "series": [{"name": s.name, "unit": s.unit, "values": s.values}
                                                   for s in self.series]}
 
 

@@ -84,7 +84,7 @@ def followup(ctx: Context) -> Chart:
                  [_series("应回访", rows, "followup_due", links), _series("已回访", rows, "followed_up", links),
                   _rate("回访率", rows, "followed_up", "followup_due"), _series("已评价", rows, "rated", links),
                   _series("满意", rows, "satisfied", links), _rate("满意率", rows, "satisfied", "rated")],
-                 label_name="类型", target=SATISFACTION_TARGET, detail={"metric": "followup_due"})
+                 label_name="类型", target=SATISFACTION_TARGET, target_series="满意率", detail={"metric": "followup_due"})
 
 
 def followup_loop(ctx: Context) -> Chart:

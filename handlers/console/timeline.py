@@ -6,6 +6,7 @@ filter stopped is shown with the phrases it caught, and the rewrite that was sen
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from .. import escalation
 from ..context import Desk
@@ -51,7 +52,15 @@ def _words(detail: dict) -> list[str]:
     return [masked_text(w) for w in words or [] if w]
 
 
-def _describe(action: str, detail: dict) -> tuple[list[str], list[str]]:
+def _when(desk: Desk, stored: str | None) -> str:
+    """A stored naive-UTC ISO time as the estate's local time."""
+    try:
+        return desk.local(datetime.fromisoformat(stored)).strftime("%m-%d %H:%M") if stored else ""
+    except (TypeError, ValueError):
+        return str(stored)
+
+
+def _describe(desk: Desk, action: str, detail: dict) -> tuple[list[str], list[str]]:
     """(quoted words, notes) of one event."""
     if action in ("staff_reply", "reply_blocked"):
         quotes = [masked_text(detail.get("text"))]
@@ -61,7 +70,7 @@ def _describe(action: str, detail: dict) -> tuple[list[str], list[str]]:
         return quotes, notes
     notes = []
     if action == "deadline_missed":
-        notes.append(f"{STEPS.get(detail.get('step'), detail.get('step', ''))}时限 {detail.get('due') or ''}".strip())
+        notes.append(f"{STEPS.get(detail.get('step'), detail.get('step', ''))}时限 {_when(desk, detail.get('due'))}".strip())
     if action == "escalated":
         notes.append(f"{escalation.REASONS.get(detail.get('reason'), detail.get('reason', ''))}，"
                      f"报{LEVELS.get(detail.get('level'), '主管')}")
@@ -83,7 +92,7 @@ def entries(desk: Desk, ticket) -> list[Entry]:
     found = []
     for event in ticket.events:
         detail = event.detail if isinstance(event.detail, dict) else {}
-        quotes, notes = _describe(event.action, detail)
+        quotes, notes = _describe(desk, event.action, detail)
         found.append(Entry(desk.local(event.at).strftime("%Y-%m-%d %H:%M"), names.actor(event.actor),
                            ACTIONS.get(event.action, event.action), _tone(event.actor, event.action),
                            [q for q in quotes if q], notes))

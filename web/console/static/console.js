@@ -27,7 +27,7 @@
       var item = { name: s.name + (isRate ? "（" + s.unit + "）" : ""), type: isRate ? "line" : "bar",
                    data: s.values, yAxisIndex: isRate ? 1 : 0, barMaxWidth: 36, cursor: "pointer",
                    label: { show: !isRate && spec.labels.length <= 8, position: "top" } };
-      if (isRate && spec.target && s.unit === "%") {
+      if (isRate && spec.target && s.name === spec.targetSeries) {
         item.markLine = { symbol: "none", data: [{ yAxis: spec.target, name: "目标" }],
                           lineStyle: { type: "dashed", color: "#c0392b" }, label: { formatter: "目标 {c}%" } };
       }
