@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base, EtiquetteViolation, Ticket, utcnow
@@ -15,6 +15,11 @@ from .models import Base, EtiquetteViolation, Ticket, utcnow
 # etiquette stops by date; these indexes on the desk's tables serve them.
 Index("ix_tickets_updated_at", Ticket.updated_at)
 Index("ix_etiquette_violations_at", EtiquetteViolation.at)
+# Breaches are listed and counted per period on every report; a partial index keeps that small.
+Index("ix_tickets_breached_created", Ticket.created_at, postgresql_where=Ticket.breached.is_(True),
+      sqlite_where=Ticket.breached.is_(True))
+# The search by a phone's last four digits (PostgreSQL; SQLite scans, which suits a small desk).
+Index("ix_tickets_phone_tail", func.right(Ticket.contact_phone, 4)).ddl_if(dialect="postgresql")
 
 # The counts kept per day and group; storage/console_metrics.py defines each one.
 METRICS = ("created", "urgent", "breached", "on_time", "open", "done", "closed", "followup_due", "followed_up",

@@ -42,7 +42,13 @@ def _equal_or_none(column, value) -> ColumnElement[bool]:
     return column.is_(None) if value == NONE else column == value
 
 
-def conditions(query: TicketQuery) -> list[ColumnElement[bool]]:
+def _phone_tail(tail: str, dialect: str) -> ColumnElement[bool]:
+    column = Ticket.__table__.c.contact_phone
+    # PostgreSQL has an index on right(contact_phone, 4); LIKE '%1234' could not use any index.
+    return func.right(column, 4) == tail if dialect == "postgresql" else column.like(f"%{tail}")
+
+
+def conditions(query: TicketQuery, dialect: str = "sqlite") -> list[ColumnElement[bool]]:
     """The WHERE conditions of a query, for the list and its count."""
     t = Ticket.__table__.c
     found = [in_estates(query.estate_ids)]
@@ -67,15 +73,19 @@ def conditions(query: TicketQuery) -> list[ColumnElement[bool]]:
     if query.code:
         found.append(t.code == query.code)
     if query.phone_tail:
-        found.append(t.contact_phone.like(f"%{query.phone_tail}"))
+        found.append(_phone_tail(query.phone_tail, dialect))
     if query.ids is not None:
         found.append(t.id.in_(query.ids) if query.ids else t.id.is_(None))
     return found
 
 
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
 def list_tickets(session: Session, query: TicketQuery, offset: int, limit: int) -> tuple[list[Ticket], int]:
     """One page of matching tickets, newest first, and how many match in all."""
-    where = conditions(query)
+    where = conditions(query, _dialect(session))
     total = session.scalar(select(func.count()).select_from(Ticket).where(*where))
     page = session.scalars(select(Ticket).where(*where).options(selectinload(Ticket.assignee))
                            .order_by(Ticket.created_at.desc(), Ticket.id.desc()).offset(offset).limit(limit))
@@ -84,7 +94,7 @@ def list_tickets(session: Session, query: TicketQuery, offset: int, limit: int) 
 
 def iter_tickets(session: Session, query: TicketQuery, limit: int):
     """Matching tickets for an export, newest first, at most `limit`, read in batches."""
-    statement = (select(Ticket).where(*conditions(query)).options(selectinload(Ticket.assignee))
+    statement = (select(Ticket).where(*conditions(query, _dialect(session))).options(selectinload(Ticket.assignee))
                  .order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit)
                  .execution_options(yield_per=1000))
     yield from session.scalars(statement)
@@ -111,20 +121,21 @@ def open_deadlines(session: Session, estate_ids: frozenset[int] | None) -> list[
 
 def count(session: Session, query: TicketQuery) -> int:
     """How many tickets match."""
-    return int(session.scalar(select(func.count()).select_from(Ticket).where(*conditions(query))) or 0)
+    return int(session.scalar(select(func.count()).select_from(Ticket).where(*conditions(query, _dialect(session))))
+               or 0)
 
 
 def count_by_kind(session: Session, query: TicketQuery) -> dict[str, int]:
     """How many tickets match, per kind."""
     t = Ticket.__table__.c
-    rows = session.execute(select(t.kind, func.count()).where(*conditions(query)).group_by(t.kind))
+    rows = session.execute(select(t.kind, func.count()).where(*conditions(query, _dialect(session))).group_by(t.kind))
     return {kind: int(n) for kind, n in rows}
 
 
 def recurring_addresses(session: Session, query: TicketQuery, at_least: int, limit: int) -> list[tuple]:
     """(building, unit, room, tickets) of the houses with `at_least` matching tickets, most first."""
     t = Ticket.__table__.c
-    where = [*conditions(query), t.building.is_not(None), t.room.is_not(None)]
+    where = [*conditions(query, _dialect(session)), t.building.is_not(None), t.room.is_not(None)]
     n = func.count().label("n")
     rows = session.execute(select(t.building, t.unit, t.room, n).where(*where)
                            .group_by(t.building, t.unit, t.room).having(func.count() >= at_least)

@@ -18,9 +18,9 @@ from .viewer import Viewer
 
 KIND_NAMES = {"repair": "报修", "complaint": "投诉", "inquiry": "咨询"}
 OPEN = ("new", "accepted", "on_site", "reopened")
-# (id, label, lowest share used) in order; a ticket falls in the last bucket whose share it reached.
-BUCKETS = (("lt50", "50%以内", 0.0), ("50-75", "50–75%", 0.5), ("76-85", "76–85%", 0.75),
-           ("86-95", "86–95%", 0.85), ("gt95", "95%以上", 0.95), ("breached", "已超时", None))
+# (id, label, highest percentage of the promised time used) in order, as ServiceNow labels them.
+BUCKETS = (("lt50", "50%以内", 50), ("50-75", "50–75%", 75), ("76-85", "76–85%", 85),
+           ("86-95", "86–95%", 95), ("gt95", "95%以上", None), ("breached", "已超时", None))
 BUCKET_IDS = tuple(b[0] for b in BUCKETS)
 
 
@@ -40,12 +40,10 @@ def bucket(start: datetime, due: datetime | None, breached: bool, now: datetime)
     if due is None:
         return None
     span = (due - start).total_seconds()
-    used = 1.0 if span <= 0 else (now - start).total_seconds() / span
-    found = BUCKETS[0][0]
-    for key, _label, lowest in BUCKETS[:-1]:
-        if used >= lowest:
-            found = key
-    return found
+    used = 100.0 if span <= 0 else 100.0 * (now - start).total_seconds() / span
+    if used < 50:
+        return "lt50"
+    return next((key for key, _label, highest in BUCKETS[1:4] if used <= highest), "gt95")
 
 
 def bucket_ids(session, viewer: Viewer, now: datetime, wanted: str) -> tuple[int, ...]:

@@ -4,6 +4,7 @@ var/screenshots/ so a person can look at what a manager sees."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import threading
 import time
@@ -48,6 +49,7 @@ def server(app):
 @pytest.fixture
 def browser(tmp_path, request):
     """Headless chromium with nothing fetched from outside; downloads go to tmp_path/downloads."""
+    os.environ.setdefault("SE_OFFLINE", "true")   # selenium never looks for a driver or browser online
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

@@ -59,9 +59,16 @@ def upgrade() -> None:
     )
     op.create_index("ix_tickets_updated_at", "tickets", ["updated_at"])
     op.create_index("ix_etiquette_violations_at", "etiquette_violations", ["at"])
+    op.create_index("ix_tickets_breached_created", "tickets", ["created_at"], postgresql_where=sa.text("breached"),
+                    sqlite_where=sa.text("breached"))
+    if op.get_bind().dialect.name == "postgresql":
+        op.create_index("ix_tickets_phone_tail", "tickets", [sa.text("right(contact_phone, 4)")])
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index("ix_tickets_phone_tail", table_name="tickets")
+    op.drop_index("ix_tickets_breached_created", table_name="tickets")
     op.drop_index("ix_etiquette_violations_at", table_name="etiquette_violations")
     op.drop_index("ix_tickets_updated_at", table_name="tickets")
     for table in ("console_marks", "console_rollup_days", "console_rollups", "console_passwords",
