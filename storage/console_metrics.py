@@ -37,8 +37,9 @@ def _conditions() -> dict[str, ColumnElement[bool]]:
     return {
         "created": true(),
         "urgent": _T.urgent.is_(True),
-        "breached": _T.breached.is_(True),
-        "on_time": _T.breached.is_(False),
+        # "= true", not "IS true": PostgreSQL then matches the partial index on breached tickets.
+        "breached": _T.breached == true(),
+        "on_time": _T.breached == false(),
         "open": _T.status.in_(OPEN_STATUSES),
         "done": _T.done_at.is_not(None),
         "closed": _T.status == "closed",

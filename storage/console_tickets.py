@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from . import console_metrics
@@ -59,7 +59,7 @@ def conditions(query: TicketQuery, dialect: str = "sqlite") -> list[ColumnElemen
         found.append(_equal_or_none(t.assignee_id, query.staff_id))
     for name in ("urgent", "breached", "escalated"):
         if getattr(query, name) is not None:
-            found.append(getattr(t, name).is_(getattr(query, name)))
+            found.append(getattr(t, name) == (true() if getattr(query, name) else false()))
     if query.statuses:
         found.append(t.status.in_(query.statuses))
     if query.overdue_at is not None:

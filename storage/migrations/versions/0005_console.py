@@ -61,6 +61,7 @@ def upgrade() -> None:
     op.create_index("ix_etiquette_violations_at", "etiquette_violations", ["at"])
     op.create_index("ix_tickets_breached_created", "tickets", ["created_at"], postgresql_where=sa.text("breached"),
                     sqlite_where=sa.text("breached"))
+    op.create_index("ix_tickets_created_place", "tickets", ["created_at", "building", "unit", "room"])
     if op.get_bind().dialect.name == "postgresql":
         op.create_index("ix_tickets_phone_tail", "tickets", [sa.text("right(contact_phone, 4)")])
 
@@ -68,6 +69,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.drop_index("ix_tickets_phone_tail", table_name="tickets")
+    op.drop_index("ix_tickets_created_place", table_name="tickets")
     op.drop_index("ix_tickets_breached_created", table_name="tickets")
     op.drop_index("ix_etiquette_violations_at", table_name="etiquette_violations")
     op.drop_index("ix_tickets_updated_at", table_name="tickets")
