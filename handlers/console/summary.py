@@ -3,6 +3,7 @@ and the lists that go with the report pages (breaches, addresses that keep comin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from storage import console_tickets
 from storage.console_tickets import TicketQuery
@@ -72,8 +73,21 @@ def key_tickets(ctx: reports.Context, kind: str, limit: int = 15) -> tuple[list,
     return [row(ctx.desk, t) for t in found], total
 
 
+RECURRING_DAYS = 92   # houses reporting again and again are a recent matter; a year of houses is too slow to group
+
+
+def recurring_window(period: periods.Period) -> periods.Period:
+    """The part of a period whose recurring addresses are listed: all of it, or its last 92 days."""
+    if period.days <= RECURRING_DAYS:
+        return period
+    return periods.Period(period.last - timedelta(days=RECURRING_DAYS - 1), period.last)
+
+
 def recurring(ctx: reports.Context, at_least: int = 2, limit: int = 15) -> list[dict]:
-    """Houses with several tickets in the period, with the filters of their tickets."""
-    found = console_tickets.recurring_addresses(ctx.session, _query(ctx), at_least, limit)
+    """Houses with several tickets in the period (its last 92 days at most), with their tickets' filters."""
+    window = recurring_window(ctx.period)
+    start, end = periods.bounds(ctx.desk, window.first, window.last)
+    query = TicketQuery(ctx.viewer.estate_ids, created_from=start, created_to=end)
+    found = console_tickets.recurring_addresses(ctx.session, query, at_least, limit)
     return [{"address": names.address(b, u, r), "tickets": n,
-             "filters": {"building": b, "unit": u or "-", "room": r}} for b, u, r, n in found]
+             "filters": {"building": b, "unit": u or "-", "room": r, **window.args()}} for b, u, r, n in found]
