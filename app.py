@@ -20,12 +20,14 @@ from handlers import etiquette, knowledge, queue, worker
 from handlers.desk import Desk
 from handlers.etiquette.cli import etiquette_cli
 from handlers.knowledge.cli import kb_cli
+from handlers.console.cli import console_cli, password_command
 from handlers.staff.cli import staff_cli
 from nlu.cli import nlu_cli
 from storage.cli import db_cli
 from storage.db import database_url, make_engine, make_sessionmaker
 from storage.migrate import check_current, upgrade
 from web import api
+from web.console import blueprint as console
 
 log = logging.getLogger("wuye")
 
@@ -43,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(wechat_webhook.blueprint)
     app.register_blueprint(telegram_webhook.blueprint)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(console)
 
     @app.get("/healthz")
     def healthz():
@@ -135,5 +138,6 @@ def worker_command(burst: bool) -> None:
 
 
 for _command in (nlu_cli, db_cli, demo.demo_command(create_app), polling.polling_command, staff_cli, etiquette_cli,
-                 kb_cli):
+                 kb_cli, console_cli):
     cli.add_command(_command)
+staff_cli.add_command(password_command)

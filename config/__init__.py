@@ -66,6 +66,14 @@ SETTINGS: tuple[Setting, ...] = (
     # Operations.
     Setting("ADMIN_TOKEN", values.text, "", "bearer token of /api; empty: generated into VAR_DIR"),
     Setting("LOG_LEVEL", values.choice("debug", "info", "warning", "error"), "info", "log level"),
+    # Managers' console (web/console).
+    Setting("SECRET_KEY", values.text, "", "key signing the console's session cookies and forms; empty: generated"
+                                           " into VAR_DIR"),
+    Setting("CONSOLE_BASE_URL", values.url("http", "https"), "", "public address of the console for sign-in links,"
+                                                                 " e.g. https://wuye.example.com; empty: a path only"),
+    Setting("CONSOLE_SESSION_MINUTES", values.minutes, 480, "a console sign-in lasts this long"),
+    Setting("CONSOLE_LINK_MINUTES", values.minutes, 10, "a one-time sign-in link is valid this long"),
+    Setting("CONSOLE_ROLLUP_MINUTES", values.minutes, 5, "how often the worker refreshes the console's daily figures"),
     # Service-level agreement, in minutes (DOMAIN.md defaults).
     Setting("SLA_URGENT_ARRIVAL_MINUTES", values.minutes, 30, "urgent repair: technician on site"),
     Setting("SLA_ARRIVAL_MINUTES", values.minutes, 120, "ordinary repair: technician on site"),
@@ -127,12 +135,12 @@ def _check_combinations(config: Mapping[str, Any]) -> None:
 
 
 def fill_generated_secrets(config: dict[str, Any]) -> list[str]:
-    """Give WECHAT_TOKEN and ADMIN_TOKEN a random value kept under VAR_DIR when they are not set.
+    """Give WECHAT_TOKEN, ADMIN_TOKEN and SECRET_KEY a random value kept under VAR_DIR when they are not set.
 
     The service then works out of the box without shipping a well-known default secret.
     Returns the names that were generated or reloaded, for a log line.
     """
-    missing = [name for name in ("WECHAT_TOKEN", "ADMIN_TOKEN") if not config.get(name)]
+    missing = [name for name in ("WECHAT_TOKEN", "ADMIN_TOKEN", "SECRET_KEY") if not config.get(name)]
     if not missing:
         return []
     path = Path(config["VAR_DIR"]) / "secrets.json"

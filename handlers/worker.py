@@ -9,6 +9,7 @@ from . import queue, runtime
 from .desk import Desk
 from .jobs import RegistryJob
 from .delivery import send as delivery
+from .console import jobs as console_jobs
 from .tickets import deadlines, digest, timers  # noqa: F401  (timers: its job registers itself)
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ def recover(desk: Desk) -> None:
     deadlines.restore(desk)
     delivery.requeue_pending(desk)
     digest.ensure_scheduled(desk)
+    console_jobs.ensure_scheduled(desk)
 
 
 def run(desk: Desk, burst: bool = False) -> bool:

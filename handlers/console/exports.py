@@ -1,0 +1,74 @@
+"""Exports of a chart to XLSX (openpyxl) and CSV: the chart's own table, plus one row per ticket
+behind it on request."""
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+
+from storage import console_tickets
+from storage.db import session_scope
+
+from ..desk import Desk
+from . import filters, names
+from .charts import Chart
+from .periods import Period
+from .viewer import Viewer
+
+MAX_TICKETS = 100_000
+TICKET_HEADER = ["工单号", "类型", "状态", "紧急", "类别", "楼栋", "单元", "房号", "负责人", "创建时间", "时限",
+                 "完成时间", "超时", "回访状态", "评分", "重新打开", "升级"]
+FOLLOWUP = {"sent": "已发送", "reminded": "已提醒", "answered": "已回复", "phone": "电话回访"}
+
+
+def _table(chart: Chart, period: Period) -> list[list]:
+    rows = [[chart.title, period.label()], chart.header(), *chart.rows()]
+    totals = chart.totals()
+    if any(t is not None for t in totals) and chart.type != "funnel":
+        rows.append(["合计", *["" if t is None else t for t in totals]])
+    return rows
+
+
+def chart_csv(chart: Chart, period: Period) -> bytes:
+    """The chart's table as CSV (UTF-8 with a BOM, so Excel reads the Chinese)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for line in _table(chart, period):
+        writer.writerow(["" if v is None else v for v in line])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def chart_xlsx(chart: Chart, period: Period, tickets: list[list] | None = None) -> bytes:
+    """The chart's table as a workbook, with a sheet of its tickets when given."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(chart.title[:31].replace("/", "-"))
+    for line in _table(chart, period):
+        sheet.append(line)
+    if tickets is not None:
+        detail = book.create_sheet("工单明细")
+        detail.append(TICKET_HEADER)
+        for line in tickets:
+            detail.append(line)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _ticket_line(desk: Desk, ticket) -> list:
+    local = lambda moment: desk.local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""  # noqa: E731
+    return [ticket.code, names.kind(ticket.kind), names.status(ticket.status), "是" if ticket.urgent else "否",
+            names.category(ticket.category), ticket.building or "", ticket.unit or "", ticket.room or "",
+            ticket.assignee.name if ticket.assignee else "", local(ticket.created_at), local(ticket.due_at),
+            local(ticket.done_at), "是" if ticket.breached else "否", FOLLOWUP.get(ticket.followup_status or "", ""),
+            ticket.rating if ticket.rating is not None else "", "是" if ticket.reopened_at else "否",
+            "是" if ticket.escalated else "否"]
+
+
+def ticket_lines(desk: Desk, viewer: Viewer, chart: Chart, period: Period) -> list[list]:
+    """One line per ticket behind a chart (created in the period, in the viewer's estates)."""
+    wanted = filters.parse(desk, {**period.args(), **chart.detail})
+    with session_scope(desk.sessions) as session:
+        query = wanted.query(desk, viewer, session)
+        return [_ticket_line(desk, t) for t in console_tickets.iter_tickets(session, query, MAX_TICKETS)]
+
