@@ -1,0 +1,127 @@
+"""Does an entry's answer cover what a question asks? The near-miss gate of the knowledge base.
+
+The classifier finds the entry whose topic a question is about; a near-miss shares that topic but
+asks a detail the entry does not give ("停车月卡剩下的钱能退吗" against an answer that never speaks
+of refunds, "游泳池有没有救生员" against one that never names a lifeguard). Two checks, both on the
+entry's own text, so that an editor who adds the detail to an answer makes the question answerable:
+- aspects (data/aspects.yml): details asked about any topic (a refund, a fine, a price, a limit...),
+  each with the words a question asks it by and the words an entry gives it by;
+- things asked after: "有没有X" / "有X吗" asks for X, which the entry must name.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from nlu.text import fold, segment
+
+from ..yamlfile import read_list
+from .entries import Entry
+
+ASPECTS_FILE = Path(__file__).parent / "data" / "aspects.yml"
+_CLAUSES = re.compile(r"[，,。？?！!；;\s]+")
+_ASKING = re.compile(r"吗|么|怎么|怎样|如何|哪|多少|几|什么|啥|能不能|可不可以|是否|行不行|不$")
+_THING = re.compile(r"有没有(.+)|(?<![没还])有(?!人|没|点|些|什么)(.{1,12}?)吗")
+_THING_ENDS = frozenset("吗 呢 啊 吧 呀 可以 能 能不能 可不可以 让 供 给我 是 在".split())
+# Words of "有没有X" that name no particular thing: the head of X is then the word before them.
+_VAGUE = frozenset("地方 位置 地 东西 人 什么 哪些 要求 规定 影响 办法 问题 情况 的 个 些 一些 点 啊 呢 可以 能 空 "
+                   "通知 计划 消息 好 好一点 靠谱".split())
+# A named fee or price (手续费, 占位费, 电价) is answered only by an entry that names it, or names what
+# it is the fee of and speaks of money (超时费 for 超时保管费; 场地费 for a hall used free of charge).
+_FEE_SUFFIXES = ("费", "价")
+_MONEY = re.compile(r"费|元")
+_PAYING = re.compile(r"[交收缴付完了要免消花浪自话]|^用$")
+
+
+@dataclass(frozen=True)
+class Aspect:
+    name: str
+    asks: re.Pattern
+    covered_by: re.Pattern
+
+
+def load_aspects(path: Path = ASPECTS_FILE) -> list[Aspect]:
+    """The aspects of data/aspects.yml, compiled; ValueError naming the file and aspect when malformed."""
+    aspects = []
+    for number, item in enumerate(read_list(path, "aspects", "aspects"), 1):
+        try:
+            aspects.append(Aspect(str(item["name"]), re.compile(item["asks"]), re.compile(item["covered_by"])))
+        except (TypeError, KeyError, re.error) as exc:
+            raise ValueError(f"{path}: aspect {number} needs name, asks and covered_by as patterns ({exc})") from None
+    return aspects
+
+
+def _folded(text: str) -> str:
+    return fold(text).lower()
+
+
+def _head(thing: str) -> str:
+    """The word of "有没有X" that names the thing: the last word of X that is not vague."""
+    words = []
+    for word in segment(thing):
+        if word in _THING_ENDS:
+            break
+        if word not in _VAGUE:
+            words.append(word)
+    if not words:
+        return ""
+    head = words[-1]
+    return words[-2] + head if len(head) == 1 and len(words) > 1 else head
+
+
+def _fees(words: list[str]) -> list[str]:
+    """The fees and prices a question names: words ending in 费 or 价 (not 收费, 交费...), or such a
+    character after a word of its own (燃气 费, 占位 费)."""
+    named = []
+    for i, word in enumerate(words):
+        if word in _FEE_SUFFIXES and i > 0 and len(words[i - 1]) > 1 and not _PAYING.search(words[i - 1]):
+            named.append(words[i - 1] + word)
+        elif len(word) > 1 and word.endswith(_FEE_SUFFIXES) and not _PAYING.search(word[:-1]):
+            named.append(word)
+    return named
+
+
+def _fee_covered(fee: str, covered: str) -> bool:
+    if fee in covered:
+        return True
+    return len(fee) > 2 and fee[:-1] in covered and bool(_MONEY.search(covered))
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """What a question asks that an entry's text does not give, and whether another part of the
+    question (a clause that asks something) is fully covered: then the entry answers part of it."""
+    missing: tuple[str, ...] = ()
+    partial: bool = False
+
+
+class Coverage:
+    """For each entry, the text that says what it answers; for a question, what that text leaves out."""
+
+    def __init__(self, entries: list[Entry], aspects: list[Aspect]):
+        self.aspects = aspects
+        self._texts = {entry.id: _folded(" ".join((entry.topic, *entry.questions, *entry.keywords, entry.answer)))
+                       for entry in entries}
+
+    def asked(self, question: str) -> list[Aspect]:
+        """The aspects a question asks about."""
+        text = _folded(question)
+        return [aspect for aspect in self.aspects if aspect.asks.search(text)]
+
+    def gaps(self, question: str, entry: Entry) -> Gaps:
+        """What the question asks that the entry's text does not give: aspect names, "thing:X", "fee:X"."""
+        covered, missing, answered = self._texts[entry.id], [], False
+        for clause in filter(None, _CLAUSES.split(_folded(question))):
+            found = self._clause_gaps(clause, covered)
+            missing += found
+            answered = answered or (not found and bool(_ASKING.search(clause)))
+        return Gaps(tuple(missing), answered and bool(missing))
+
+    def _clause_gaps(self, clause: str, covered: str) -> list[str]:
+        missing = [a.name for a in self.aspects if a.asks.search(clause) and not a.covered_by.search(covered)]
+        for match in _THING.finditer(clause):
+            head = _head(match.group(1) or match.group(2))
+            if head and head not in covered:
+                missing.append(f"thing:{head}")
+        return missing + [f"fee:{fee}" for fee in _fees(segment(clause)) if not _fee_covered(fee, covered)]
