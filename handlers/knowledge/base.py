@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .coverage import Coverage, load_aspects
+from .coverage import Coverage, Gaps, load_aspects
 from .entries import Entry, KnowledgeBaseError, parse_entries, read_file
 from .features import features
 from .layers import layer
@@ -86,14 +86,21 @@ class KnowledgeBase:
         if best.unknown > self.unknown_at or best.score < self.suggest_at:
             return Decision("ticket", best)
         gaps = self.coverage.gaps(question, best.entry)
-        if not gaps.missing:
-            return Decision("answer" if self.is_confident(best) else "offer", best)
+        if gaps.missing:
+            return self._near_miss(ranking, question, gaps)
+        if gaps.unknown:   # it names something no entry speaks of: at most an offer
+            return Decision("offer", replace(best, complete=False), tuple(f"unknown:{w}" for w in gaps.unknown))
+        return Decision("answer" if self.is_confident(best) else "offer", best)
+
+    def _near_miss(self, ranking: list[Match], question: str, gaps: Gaps) -> Decision:
+        """The best entry leaves out what the question asks: an entry below it that gives it, an offer
+        when the best answers another part of the question, else a person."""
         for other in ranking[1:]:
             if other.score >= RERANK_AT and not self.coverage.gaps(question, other.entry).missing:
                 return Decision("answer" if self.is_confident(other) else "offer", other)
         if gaps.partial:
-            return Decision("offer", replace(best, complete=False), gaps.missing)
-        return Decision("ticket", best, gaps.missing)
+            return Decision("offer", replace(ranking[0], complete=False), gaps.missing)
+        return Decision("ticket", ranking[0], gaps.missing)
 
     def answer(self, question: str) -> Match | None:
         """The best entry when it is at least worth suggesting, else None (the question needs a person)."""

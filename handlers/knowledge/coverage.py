@@ -6,18 +6,23 @@ of refunds, "游泳池有没有救生员" against one that never names a lifegua
 entry's own text, so that an editor who adds the detail to an answer makes the question answerable:
 - aspects (data/aspects.yml): details asked about any topic (a refund, a fine, a price, a limit...),
   each with the words a question asks it by and the words an entry gives it by;
-- things asked after: "有没有X" / "有X吗" asks for X, which the entry must name.
+- things asked after: "有没有X" / "有X吗" asks for X, which the entry must name; a named fee too.
+A question that names a thing no entry of the file ever mentions (口罩, 摩托车, 水温: nouns of
+jieba's dictionary) is weaker evidence: its answer is offered with a colleague, not given outright.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from nlu.text import fold, segment
 
 from ..yamlfile import read_list
 from .entries import Entry
+from .features import STOP_WORDS
 
 ASPECTS_FILE = Path(__file__).parent / "data" / "aspects.yml"
 _CLAUSES = re.compile(r"[，,。？?！!；;\s]+")
@@ -50,6 +55,20 @@ def load_aspects(path: Path = ASPECTS_FILE) -> list[Aspect]:
         except (TypeError, KeyError, re.error) as exc:
             raise ValueError(f"{path}: aspect {number} needs name, asks and covered_by as patterns ({exc})") from None
     return aspects
+
+
+@lru_cache(maxsize=1)
+def _nouns() -> frozenset[str]:
+    """The words jieba's dictionary tags as nouns (n, nz, vn): read once, about a quarter of a second."""
+    import jieba
+
+    nouns = set()
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as words:
+        for line in words:
+            word, _, tag = line.rstrip("\n").rpartition(" ")
+            if tag in ("n", "nz", "vn"):
+                nouns.add(word.partition(" ")[0])
+    return frozenset(nouns)
 
 
 def _folded(text: str) -> str:
@@ -90,10 +109,12 @@ def _fee_covered(fee: str, covered: str) -> bool:
 
 @dataclass(frozen=True)
 class Gaps:
-    """What a question asks that an entry's text does not give, and whether another part of the
-    question (a clause that asks something) is fully covered: then the entry answers part of it."""
+    """What a question asks that an entry's text does not give (missing), whether another part of the
+    question (a clause that asks something) is fully covered (partial: the entry answers part of it),
+    and the things it names that no entry of the file mentions (unknown)."""
     missing: tuple[str, ...] = ()
     partial: bool = False
+    unknown: tuple[str, ...] = ()
 
 
 class Coverage:
@@ -103,6 +124,7 @@ class Coverage:
         self.aspects = aspects
         self._texts = {entry.id: _folded(" ".join((entry.topic, *entry.questions, *entry.keywords, entry.answer)))
                        for entry in entries}
+        self._file = " ".join(self._texts.values())
 
     def asked(self, question: str) -> list[Aspect]:
         """The aspects a question asks about."""
@@ -111,17 +133,27 @@ class Coverage:
 
     def gaps(self, question: str, entry: Entry) -> Gaps:
         """What the question asks that the entry's text does not give: aspect names, "thing:X", "fee:X"."""
-        covered, missing, answered = self._texts[entry.id], [], False
+        covered, missing, unknown, answered = self._texts[entry.id], [], [], False
         for clause in filter(None, _CLAUSES.split(_folded(question))):
-            found = self._clause_gaps(clause, covered)
+            words = segment(clause)
+            found = self._clause_gaps(clause, words, covered)
             missing += found
-            answered = answered or (not found and bool(_ASKING.search(clause)))
-        return Gaps(tuple(missing), answered and bool(missing))
+            asking = bool(_ASKING.search(clause))
+            answered = answered or (not found and asking)
+            if asking:
+                unknown += [word for word in words if self._unknown(word)]
+        return Gaps(tuple(missing), answered and bool(missing), tuple(unknown))
 
-    def _clause_gaps(self, clause: str, covered: str) -> list[str]:
+    def _clause_gaps(self, clause: str, words: list[str], covered: str) -> list[str]:
         missing = [a.name for a in self.aspects if a.asks.search(clause) and not a.covered_by.search(covered)]
         for match in _THING.finditer(clause):
             head = _head(match.group(1) or match.group(2))
             if head and head not in covered:
                 missing.append(f"thing:{head}")
-        return missing + [f"fee:{fee}" for fee in _fees(segment(clause)) if not _fee_covered(fee, covered)]
+        return missing + [f"fee:{fee}" for fee in _fees(words) if not _fee_covered(fee, covered)]
+
+    def _unknown(self, word: str) -> bool:
+        """A noun (or a Latin word such as NFC) that no entry of the file mentions."""
+        if len(word) < 2 or word in STOP_WORDS or word in self._file:
+            return False
+        return word in _nouns() or (word.isascii() and word.isalpha())
