@@ -12,10 +12,13 @@ from .base import KnowledgeBase
 
 EVAL_DIR = Path(__file__).parent.parent.parent / "tests" / "data"
 EVAL_FILE = EVAL_DIR / "kb_queries.yml"
-# The splits `wuye kb evaluate` reports by default, each separately: the two the thresholds were
-# tuned on, then the independent one written by another engineer (when present), never tuned on.
-EVAL_FILES = (EVAL_FILE, EVAL_DIR / "kb_queries_dev.yml", EVAL_DIR / "kb_queries_fresh.yml",
-              EVAL_DIR / "kb_queries_nearmiss.yml", EVAL_DIR / "kb_queries_fresh2.yml")
+# The splits `wuye kb evaluate` reports by default, each separately. Tuned on: the first two, the
+# near-miss split, and the first independent split once it had been read (round two). Never tuned on:
+# the second independent split, written by another engineer who never saw this code.
+TUNING_FILES = (EVAL_FILE, EVAL_DIR / "kb_queries_dev.yml", EVAL_DIR / "kb_queries_fresh.yml",
+                EVAL_DIR / "kb_queries_nearmiss.yml")
+INDEPENDENT_FILE = EVAL_DIR / "kb_queries_fresh2.yml"
+EVAL_FILES = (*TUNING_FILES, INDEPENDENT_FILE)
 
 
 def load_queries(path: Path) -> list[dict]:
