@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .coverage import Coverage, Gaps, load_aspects
+from .coverage import Coverage, Gaps, Reading, load_aspects, read
 from .entries import Entry, KnowledgeBaseError, parse_entries, read_file
 from .features import features
 from .layers import layer
@@ -85,14 +85,15 @@ class KnowledgeBase:
         best = ranking[0]
         if best.unknown > self.unknown_at or best.score < self.suggest_at:
             return Decision("ticket", best)
-        gaps = self.coverage.gaps(question, best.entry)
+        reading = read(question)
+        gaps = self.coverage.gaps(reading, best.entry)
         if gaps.missing:
-            return self._near_miss(ranking, question, gaps)
+            return self._near_miss(ranking, reading, gaps)
         if gaps.unknown:   # it names something no entry speaks of: at most an offer
             return Decision("offer", replace(best, complete=False), tuple(f"unknown:{w}" for w in gaps.unknown))
         return Decision("answer" if self.is_confident(best) else "offer", best)
 
-    def _near_miss(self, ranking: list[Match], question: str, gaps: Gaps) -> Decision:
+    def _near_miss(self, ranking: list[Match], question: Reading, gaps: Gaps) -> Decision:
         """The best entry leaves out what the question asks: an entry below it that gives it, an offer
         when the best answers another part of the question, else a person."""
         for other in ranking[1:]:

@@ -26,6 +26,7 @@ from .features import STOP_WORDS
 
 ASPECTS_FILE = Path(__file__).parent / "data" / "aspects.yml"
 _CLAUSES = re.compile(r"[，,。？?！!；;\s]+")
+_SPACES = re.compile(r"\s+")
 _ASKING = re.compile(r"吗|么|怎么|怎样|如何|哪|多少|几|什么|啥|能不能|可不可以|是否|行不行|不$")
 _THING = re.compile(r"有没有(.+)|(?<![没还])有(?!人|没|点|些|什么)(.{1,12}?)吗")
 _THING_ENDS = frozenset("吗 呢 啊 吧 呀 可以 能 能不能 可不可以 让 供 给我 是 在".split())
@@ -108,6 +109,25 @@ def _fee_covered(fee: str, covered: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A question cut into clauses, each with its words: read once, looked for in several entries."""
+    clauses: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def read(question: str) -> Reading:
+    """The clauses of a question (cut at punctuation and spaces) and their jieba words, segmented once."""
+    clauses, words = [], []
+    for token in segment(_SPACES.sub("，", _folded(question))) + ["，"]:
+        if _CLAUSES.fullmatch(token):
+            if words:
+                clauses.append(("".join(words), tuple(words)))
+            words = []
+        else:
+            words.append(token)
+    return Reading(tuple(clauses))
+
+
+@dataclass(frozen=True)
 class Gaps:
     """What a question asks that an entry's text does not give (missing), whether another part of the
     question (a clause that asks something) is fully covered (partial: the entry answers part of it),
@@ -126,16 +146,11 @@ class Coverage:
                        for entry in entries}
         self._file = " ".join(self._texts.values())
 
-    def asked(self, question: str) -> list[Aspect]:
-        """The aspects a question asks about."""
-        text = _folded(question)
-        return [aspect for aspect in self.aspects if aspect.asks.search(text)]
-
-    def gaps(self, question: str, entry: Entry) -> Gaps:
+    def gaps(self, question: str | Reading, entry: Entry) -> Gaps:
         """What the question asks that the entry's text does not give: aspect names, "thing:X", "fee:X"."""
+        reading = question if isinstance(question, Reading) else read(question)
         covered, missing, unknown, answered = self._texts[entry.id], [], [], False
-        for clause in filter(None, _CLAUSES.split(_folded(question))):
-            words = segment(clause)
+        for clause, words in reading.clauses:
             found = self._clause_gaps(clause, words, covered)
             missing += found
             asking = bool(_ASKING.search(clause))
