@@ -33,6 +33,9 @@ _THING_ENDS = frozenset("吗 呢 啊 吧 呀 可以 能 能不能 可不可以 �
 # Words of "有没有X" that name no particular thing: the head of X is then the word before them.
 _VAGUE = frozenset("地方 位置 地 东西 人 什么 哪些 要求 规定 影响 办法 问题 情况 的 个 些 一些 点 啊 呢 可以 能 空 "
                    "通知 计划 消息 好 好一点 靠谱".split())
+# Nouns that say who asks or what for, not a detail an answer must give (孩子, 名字, 号码).
+_CONTEXT = frozenset("孩子 小孩 小孩子 老人 家人 朋友 同学 亲戚 爸妈 小哥 师傅 阿姨 保姆 邻居 房东 租客 名字 颜色 号码 "
+                     "单子 架子 东西 事情 地方 楼层 几楼 时间 日子".split())
 # A named fee or price (手续费, 占位费, 电价) is answered only by an entry that names it, or names what
 # it is the fee of and speaks of money (超时费 for 超时保管费; 场地费 for a hall used free of charge).
 _FEE_SUFFIXES = ("费", "价")
@@ -169,6 +172,6 @@ class Coverage:
 
     def _unknown(self, word: str) -> bool:
         """A noun (or a Latin word such as NFC) that no entry of the file mentions."""
-        if len(word) < 2 or word in STOP_WORDS or word in self._file:
+        if len(word) < 2 or word in STOP_WORDS or word in _CONTEXT or word in self._file:
             return False
         return word in _nouns() or (word.isascii() and word.isalpha())

@@ -30,6 +30,8 @@ def coverage() -> Coverage:
     ("游泳池有没有开放时间表", POOL, ("thing:时间表",)),
     ("月卡停车要收占位费吗", CARD, ("fee:占位费",)),
     ("我上周办的月卡批下来了吗", CARD, ("own_record",)),     # one household's own record
+    ("下次游泳池换水是哪天", POOL, ("future_date",)),         # a coming event's date, not a rule
+    ("别的小区的月卡能在这停吗", CARD, ("elsewhere",)),
 ])
 def test_what_a_question_asks_is_looked_for_in_the_entry_text(coverage, question, entry, missing):
     assert coverage.gaps(question, entry).missing == missing
