@@ -5,7 +5,8 @@
 Each round decides every question of tests/data/kb_queries.yml once; the figures are the median and
 the 99th percentile of single decisions over all rounds, after one warm-up round. The estate case
 includes kb.for_estate(estate, entries) on every question, as the desk would call it per message
-with the estate's entries read from storage.
+with the estate's entries read from storage. The near-miss gate (coverage.py) is part of every
+decision; its own line times it alone.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from handlers import knowledge  # noqa: E402
+from handlers.knowledge.coverage import read  # noqa: E402
 from handlers.knowledge.evaluation import EVAL_FILE, load_queries  # noqa: E402
 
 ESTATE = [
@@ -54,9 +56,11 @@ def main() -> None:
         started = time.perf_counter()
         kb.for_estate("bench", ESTATE)
         print(f"first for_estate (training the layered classifier): {time.perf_counter() - started:.2f} s")
+        entry = kb.entries[0]
         cases = {"company file: kb.decide": kb.decide,
                  "estate: kb.for_estate(...).decide": lambda q: kb.for_estate("bench", ESTATE).decide(q),
-                 "company file: kb.search (limit 1)": lambda q: kb.search(q, 1)}
+                 "company file: kb.search (limit 1)": lambda q: kb.search(q, 1),
+                 "near-miss gate: read + gaps (1 entry)": lambda q: kb.coverage.gaps(read(q), entry)}
         for name, decide in cases.items():
             median, p99 = _time(decide, questions, rounds)
             print(f"{name:36s} median {median:6.1f} µs   p99 {p99:6.1f} µs   ({rounds} × {len(questions)} questions)")
