@@ -89,16 +89,21 @@ class KnowledgeBase:
         gaps = self.coverage.gaps(reading, best.entry)
         if gaps.missing:
             return self._near_miss(ranking, reading, gaps)
-        if gaps.unknown:   # it names something no entry speaks of: at most an offer
-            return Decision("offer", replace(best, complete=False), tuple(f"unknown:{w}" for w in gaps.unknown))
-        return Decision("answer" if self.is_confident(best) else "offer", best)
+        return self._given(best, gaps.unknown)
+
+    def _given(self, match: Match, unknown: tuple[str, ...]) -> Decision:
+        """An entry that gives what the question asks: outright when confident, unless the question
+        names something no entry speaks of (then at most an offer)."""
+        if unknown:
+            return Decision("offer", replace(match, complete=False), tuple(f"unknown:{w}" for w in unknown))
+        return Decision("answer" if self.is_confident(match) else "offer", match)
 
     def _near_miss(self, ranking: list[Match], question: Reading, gaps: Gaps) -> Decision:
         """The best entry leaves out what the question asks: an entry below it that gives it, an offer
         when the best answers another part of the question, else a person."""
         for other in ranking[1:]:
             if other.score >= RERANK_AT and not self.coverage.gaps(question, other.entry).missing:
-                return Decision("answer" if self.is_confident(other) else "offer", other)
+                return self._given(other, gaps.unknown)
         if gaps.partial:
             return Decision("offer", replace(ranking[0], complete=False), gaps.missing)
         return Decision("ticket", ranking[0], gaps.missing)

@@ -2,11 +2,13 @@
 
 The classifier finds the entry whose topic a question is about; a near-miss shares that topic but
 asks a detail the entry does not give ("停车月卡剩下的钱能退吗" against an answer that never speaks
-of refunds, "游泳池有没有救生员" against one that never names a lifeguard). Two checks, both on the
-entry's own text, so that an editor who adds the detail to an answer makes the question answerable:
+of refunds, "游泳池有没有救生员" against one that never names a lifeguard). Three checks, all on the
+entry's own text (topic, questions, keywords, answer), so that an editor who adds the detail to an
+answer makes the question answerable:
 - aspects (data/aspects.yml): details asked about any topic (a refund, a fine, a price, a limit...),
   each with the words a question asks it by and the words an entry gives it by;
-- things asked after: "有没有X" / "有X吗" asks for X, which the entry must name; a named fee too.
+- things asked after: "有没有X" / "有X吗" asks for X, which the entry must name;
+- named fees and prices (手续费, 占位费, 电价), which the entry must name too.
 A question that names a thing no entry of the file ever mentions (口罩, 摩托车, 水温: nouns of
 jieba's dictionary) is weaker evidence: its answer is offered with a colleague, not given outright.
 """
