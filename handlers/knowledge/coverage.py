@@ -24,11 +24,9 @@ from nlu.text import fold, segment
 
 from ..yamlfile import read_list
 from .entries import Entry
-from .features import STOP_WORDS
+from .features import SEPARATOR, STOP_WORDS, tokens
 
 ASPECTS_FILE = Path(__file__).parent / "data" / "aspects.yml"
-_CLAUSES = re.compile(r"[，,。？?！!；;\s]+")
-_SPACES = re.compile(r"\s+")
 _ASKING = re.compile(r"吗|么|怎么|怎样|如何|哪|多少|几|什么|啥|能不能|可不可以|是否|行不行|不$")
 _THING = re.compile(r"有没有(.+)|(?<![没还])有(?!人|没|点|些|什么)(.{1,12}?)吗")
 _THING_ENDS = frozenset("吗 呢 啊 吧 呀 可以 能 能不能 可不可以 让 供 给我 是 在".split())
@@ -120,10 +118,11 @@ class Reading:
 
 
 def read(question: str) -> Reading:
-    """The clauses of a question (cut at punctuation and spaces) and their jieba words, segmented once."""
+    """The clauses of a question (cut at symbols and spaces) and their words, from the classifier's
+    segmentation of the same question (features.tokens, kept for the last questions)."""
     clauses, words = [], []
-    for token in segment(_SPACES.sub("，", _folded(question))) + ["，"]:
-        if _CLAUSES.fullmatch(token):
+    for token in (*tokens(question), SEPARATOR):
+        if token == SEPARATOR:
             if words:
                 clauses.append(("".join(words), tuple(words)))
             words = []
