@@ -16,11 +16,13 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from .coverage import Coverage, Gaps, Reading, load_aspects, read
 from .entries import Entry, KnowledgeBaseError, parse_entries, read_file
 from .features import features
 from .layers import layer
@@ -31,6 +33,7 @@ DEFAULT_FILE = Path(__file__).parent / "data" / "knowledge.yml"
 ANSWER_AT = 0.40     # answer outright from this entry score
 SUGGEST_AT = 0.15    # below this entry score the question goes to a person
 UNKNOWN_AT = 0.50    # above this "none of these" score the question goes to a person
+RERANK_AT = 0.05     # an entry below the best that gives what the best leaves out is offered from this score
 _ESTATES_KEPT = 32   # layered knowledge bases kept in memory (others reload their weights from disk)
 
 
@@ -39,12 +42,14 @@ class Match:
     entry: Entry
     score: float          # the entry's probability
     unknown: float = 0.0  # the probability that the file cannot answer the question at all
+    complete: bool = True  # False when the entry's text gives only part of what the question asks
 
 
 @dataclass(frozen=True)
 class Decision:
     action: str           # "answer" outright, "offer" the answer and a colleague, or "ticket" for a person
     match: Match          # the best entry, also when the question goes to a person
+    gaps: tuple[str, ...] = ()  # what the question asks that the best entry does not give (coverage.py)
 
 
 class KnowledgeBase:
@@ -52,6 +57,7 @@ class KnowledgeBase:
 
     def __init__(self, entries: list[Entry], weights: Weights, cache_dir: Path | None = None):
         self.entries, self.weights, self.cache_dir = entries, weights, cache_dir
+        self.coverage = Coverage(entries, _aspects())
         self.answer_at, self.suggest_at, self.unknown_at = ANSWER_AT, SUGGEST_AT, UNKNOWN_AT
         classes = weights.classes.astype(int)
         self._entry_columns = np.flatnonzero(classes < len(entries))
@@ -70,11 +76,37 @@ class KnowledgeBase:
         return [Match(self.entries[int(self._entry_of_column[i])], float(scores[i]), unknown) for i in order]
 
     def decide(self, question: str) -> Decision:
-        """What the desk does with a question: answer it, offer an answer and a colleague, or a person."""
-        best = self.search(question, limit=1)[0]
+        """What the desk does with a question: answer it, offer an answer and a colleague, or a person.
+
+        An entry whose text does not give what the question asks (a near-miss, coverage.py) is not
+        answered outright: an entry just below it that gives it is chosen instead; else the answer is
+        offered when it covers another part of the question, and the question goes to a person when not."""
+        ranking = self.search(question, limit=3)
+        best = ranking[0]
         if best.unknown > self.unknown_at or best.score < self.suggest_at:
             return Decision("ticket", best)
-        return Decision("answer" if best.score >= self.answer_at else "offer", best)
+        reading = read(question)
+        gaps = self.coverage.gaps(reading, best.entry)
+        if gaps.missing:
+            return self._near_miss(ranking, reading, gaps)
+        return self._given(best, gaps.unknown)
+
+    def _given(self, match: Match, unknown: tuple[str, ...]) -> Decision:
+        """An entry that gives what the question asks: outright when confident, unless the question
+        names something no entry speaks of (then at most an offer)."""
+        if unknown:
+            return Decision("offer", replace(match, complete=False), tuple(f"unknown:{w}" for w in unknown))
+        return Decision("answer" if self.is_confident(match) else "offer", match)
+
+    def _near_miss(self, ranking: list[Match], question: Reading, gaps: Gaps) -> Decision:
+        """The best entry leaves out what the question asks: an entry below it that gives it, an offer
+        when the best answers another part of the question, else a person."""
+        for other in ranking[1:]:
+            if other.score >= RERANK_AT and not self.coverage.gaps(question, other.entry).missing:
+                return self._given(other, gaps.unknown)
+        if gaps.partial:
+            return Decision("offer", replace(ranking[0], complete=False), gaps.missing)
+        return Decision("ticket", ranking[0], gaps.missing)
 
     def answer(self, question: str) -> Match | None:
         """The best entry when it is at least worth suggesting, else None (the question needs a person)."""
@@ -83,7 +115,7 @@ class KnowledgeBase:
 
     def is_confident(self, match: Match) -> bool:
         """True when the match is good enough to answer without offering a colleague."""
-        return match.score >= self.answer_at and match.unknown <= self.unknown_at
+        return match.complete and match.score >= self.answer_at and match.unknown <= self.unknown_at
 
     def for_estate(self, estate: str, entries: list) -> "KnowledgeBase":
         """This (company) knowledge base with an estate's entries laid over it (layers.py): trained once
@@ -100,6 +132,12 @@ class KnowledgeBase:
             while len(self._estates) > _ESTATES_KEPT:
                 self._estates.popitem(last=False)
         return kept[1]
+
+
+@lru_cache(maxsize=1)
+def _aspects() -> list:
+    """The aspects of data/aspects.yml, read once per process."""
+    return load_aspects()
 
 
 def _scope(estate: str) -> str:

@@ -60,3 +60,25 @@ def test_kb_evaluate_refuses_a_bad_questions_file_with_one_line(tmp_path, monkey
     queries.write_text(content, encoding="utf-8")
     result = CliRunner().invoke(kb_cli, ["evaluate", "--kb", str(path), "--file", str(queries)])
     assert result.exit_code == 1 and problem in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_kb_evaluate_tuning_leaves_the_independent_split_unread(tmp_path, monkeypatch):
+    from handlers.knowledge import cli
+
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    path = write_kb(tmp_path / "knowledge.yml", ENTRIES)
+    tuning = _queries(tmp_path / "tuning.yml", [{"text": "快递柜在哪儿", "expected": "parcel"}])
+    independent = _queries(tmp_path / "independent.yml", [{"text": "什么时候来水啊", "expected": "water"}])
+    monkeypatch.setattr(cli, "TUNING_FILES", (tuning,))
+    monkeypatch.setattr(cli, "EVAL_FILES", (tuning, independent))
+    both = json.loads(CliRunner().invoke(kb_cli, ["evaluate", "--kb", str(path), "--json"]).output)
+    only = json.loads(CliRunner().invoke(kb_cli, ["evaluate", "--kb", str(path), "--json", "--tuning"]).output)
+    assert list(both) == [str(tuning), str(independent)] and list(only) == [str(tuning)]
+
+
+def test_kb_ask_says_what_the_entry_does_not_give(tmp_path, monkeypatch):
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    path = write_kb(tmp_path / "knowledge.yml", ENTRIES)
+    result = CliRunner().invoke(kb_cli, ["ask", "--kb", str(path)], input="快递柜丢了快递谁负责赔\n")
+    line = json.loads(result.output)
+    assert line["entry"] == "parcel" and {"compensation", "liability", "loss"} <= set(line["not_in_entry"])

@@ -3,19 +3,24 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.knowledge.evaluation import EVAL_FILES, evaluate, load_queries
+from handlers.knowledge.evaluation import EVAL_DIR, evaluate, load_queries
 
-TUNING_SPLITS = EVAL_FILES[:2]   # the fresh split is reported by `wuye kb evaluate`, never asserted on
+# The splits written for tuning; the independent ones are reported by `wuye kb evaluate`, never asserted on.
+TUNING_SPLITS = [EVAL_DIR / name for name in ("kb_queries.yml", "kb_queries_dev.yml", "kb_queries_nearmiss.yml")]
+# The share of unanswerable questions each split hands to a person at least: the near-miss split's
+# partly covered questions are offered (the part the entry answers, and a colleague for the rest).
+TICKETED_AT_LEAST = {"kb_queries.yml": 0.70, "kb_queries_dev.yml": 0.70, "kb_queries_nearmiss.yml": 0.60}
 
 
 @pytest.mark.parametrize("path", TUNING_SPLITS, ids=lambda p: p.name)
 def test_on_the_tuning_splits_questions_the_file_cannot_answer_go_to_a_person(kb, path):
     report = evaluate(kb, load_queries(path))
-    assert report["first_right"] / report["answerable"] >= 0.88
+    assert report["first_right"] / report["answerable"] >= 0.90
     assert report.get("unanswerable_answer", 0) / report["unanswerable"] <= 0.10
-    assert report.get("unanswerable_ticket", 0) / report["unanswerable"] >= 0.70
+    assert report.get("unanswerable_ticket", 0) / report["unanswerable"] >= TICKETED_AT_LEAST[path.name]
     wrong = report.get("answerable_answer_wrong", 0) + report.get("answerable_offer_wrong", 0)
     assert wrong / report["answerable"] <= 0.05
+    assert report.get("answerable_ticket", 0) / report["answerable"] <= 0.20   # the desk is not drowned
 
 
 @pytest.mark.parametrize("question", [
