@@ -3,6 +3,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from storage.models import Base
+import storage.estate_models  # noqa: F401  (its tables join Base.metadata)
 
 config = context.config
 target_metadata = Base.metadata
