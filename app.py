@@ -136,6 +136,7 @@ def _register_commands() -> None:
     for command in (nlu_cli, db_cli, worker_command, demo_command, polling_command, staff_cli, etiquette_cli,
                     kb_cli):
         cli.add_command(command)
+    cli.add_command(__import__("handlers.estates.cli", fromlist=["estate_cli"]).estate_cli)
 
 
 _register_commands()

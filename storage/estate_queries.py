@@ -104,6 +104,19 @@ def put_public_area(session: Session, estate_id: int, name: str, aliases_: list[
     return area
 
 
+def set_building_aliases(session: Session, estate_id: int, key: str, aliases_: list[str]) -> bool:
+    """Replace the aliases of a building ("A座", "东楼"); False when the estate has no such building."""
+    changed = session.execute(update(Building).where(Building.estate_id == estate_id, Building.key == key)
+                              .values(aliases=aliases_))
+    bump_version(session)
+    return changed.rowcount > 0
+
+
+def building_id(session: Session, estate_id: int, key: str) -> int | None:
+    """The id of an estate's building with this key."""
+    return session.scalar(select(Building.id).where(Building.estate_id == estate_id, Building.key == key))
+
+
 def estate_counts(session: Session, estate_id: int) -> dict[str, int]:
     """How many buildings, units, houses and occupied houses an estate has."""
     units = (select(func.count()).select_from(Unit).join(Building, Unit.building_id == Building.id)
