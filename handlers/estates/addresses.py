@@ -88,6 +88,13 @@ class Directory:
                 out.append((self._estates[mention.target], mention))
         return out
 
+    def without_estates(self, message: str) -> str:
+        """The message with estate names blanked (same length, offsets kept): the NLU reads "JX三号楼"
+        as no building at all, since a Latin letter may not touch a building number."""
+        for _, mention in self.estates_in(message):
+            message = message[:mention.start] + " " * (mention.end - mention.start) + message[mention.end:]
+        return message
+
     def layout(self, estate_id: int) -> Layout:
         """The estate's buildings, units, building aliases and public areas (cached)."""
         self._current()

@@ -186,6 +186,7 @@ def set_command(words: tuple[str, ...], company: bool, unset: bool, actor: str |
         raise click.UsageError(f"expected {'' if company else 'NAME '}FIELD{'' if unset else ' VALUE'}")
     name, field_name, *rest = (None, *words) if company else words
     estate_id = None if company else _estate_id(Directory(desk.sessions), name)
+    name = None if company else Directory(desk.sessions).estate(estate_id).name
     value = None if unset else _value(rest[0])
     store = SettingsStore(desk.sessions, desk.config)
     try:
@@ -219,7 +220,7 @@ def check_command(text: str, estate: str | None, as_json: bool) -> None:
     directory = Directory(_desk().sessions)
     named = directory.estates_in(text)
     estate_id = named[0][0].id if named else (_estate_id(directory, estate) if estate else None)
-    entities = {e.entity: e.value for e in EntityExtractor({}).extract(text)}
+    entities = {e.entity: e.value for e in EntityExtractor({}).extract(directory.without_estates(text))}
     result = {"estates": [ref.name for ref, _ in named], "entities": entities}
     if estate_id is not None:
         found = directory.resolve(estate_id, entities.get("building"), entities.get("unit"), entities.get("room"))

@@ -37,7 +37,10 @@ class Field:
 
 def _env(name: str) -> Callable[[Any], Any]:
     """The environment setting's own check, so both places accept the same values."""
-    return lambda raw: _ENV[name].parse(str(raw))
+    def parse(raw: Any) -> Any:
+        value = _ENV[name].parse(str(raw))
+        return int(value) if isinstance(value, float) and value.is_integer() else value  # 90, not 90.0
+    return parse
 
 
 def _list(raw: Any) -> list:
