@@ -118,14 +118,18 @@ class Directory:
         layout.areas = TermMatcher((alias_key(name), area.name) for area, names in areas for name in names)
         return layout
 
-    def resolve(self, estate_id: int, building: str | None, unit: str | None, room: str | None) -> Resolution:
-        """Whether this address is a house of the estate's roster, and if not what is missing or wrong."""
+    def resolve(self, estate_id: int, building: str | None, unit: str | None, room: str | None,
+                session: Session | None = None) -> Resolution:
+        """Whether this address is a house of the estate's roster, and if not what is missing or wrong.
+        Pass the caller's session on the intake path: the check is then one query in its transaction."""
         estate = self.estate(estate_id)
         if estate is None:
             raise KeyError(f"no estate {estate_id}")
         layout = self.layout(estate_id)
-        with self.sessions() as session:
+        if session is not None:
             return resolve_in(session, estate.name, layout, building, unit, room)
+        with self.sessions() as own:
+            return resolve_in(own, estate.name, layout, building, unit, room)
 
     def public_area(self, estate_id: int, message: str) -> Mention | None:
         """A public area the message names: one of the estate's own (target: its name) or a place
@@ -133,10 +137,12 @@ class Directory:
         own = self.layout(estate_id).areas.find(message)
         return own[0] if own else common_area(message)
 
-    def houses_of_phone(self, phone: str) -> list:
+    def houses_of_phone(self, phone: str, session: Session | None = None) -> list:
         """Houses whose roster owner has this phone (binding by phone)."""
-        with self.sessions() as session:
+        if session is not None:
             return houses.houses_by_phone(session, phone)
+        with self.sessions() as own:
+            return houses.houses_by_phone(own, phone)
 
 
 __all__ = ["Directory", "EstateRef", "Layout", "Resolution"]

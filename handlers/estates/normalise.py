@@ -8,6 +8,7 @@ cannot read; the importer refuses the row and says why.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nlu.entities import address_value
 from nlu.text import fold
@@ -30,6 +31,8 @@ def cell_text(value) -> str:
     """A spreadsheet cell as text: 1201.0 -> '1201', None -> ''; full-width and traditional folded."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return fold(value).strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return fold(str(value)).strip()
@@ -40,16 +43,19 @@ def _key(pattern: re.Pattern, raw: str) -> str | None:
     return address_value(match.group("num")) if match else None
 
 
+@lru_cache(maxsize=65536)  # a roster repeats the same few values on millions of rows
 def building_key(raw) -> str | None:
     """'三幢' / '3号楼' / 'A座' / 'b2' -> '3' / '3' / 'A' / 'B2'."""
     return _key(_BUILDING, raw)
 
 
+@lru_cache(maxsize=65536)
 def unit_key(raw) -> str | None:
     """'二单元' / '2' / '2门' -> '2'."""
     return _key(_UNIT, raw)
 
 
+@lru_cache(maxsize=65536)
 def room_key(raw) -> str | None:
     """'1201' / '1201室' / '一二零一' -> '1201'; a letter before digits is kept ('A101')."""
     match = _ROOM.fullmatch(cell_text(raw).replace(" ", ""))
@@ -69,6 +75,7 @@ def phone(raw) -> str | None:
     return digits if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits) else None
 
 
+@lru_cache(maxsize=65536)
 def occupancy(raw) -> str | None:
     """'已入住' / '出租' -> 'occupied'; '空置' -> 'vacant'; None when not one of the known words."""
     text = cell_text(raw).lower()

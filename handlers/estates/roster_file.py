@@ -126,7 +126,9 @@ def read_rows(path: str | Path, need_estate: bool = True) -> tuple[Layout, Itera
 
 
 def _records(rows, layout: Layout) -> Iterator[tuple[int, dict]]:
+    columns = list(layout.columns.items())
     for number, row in rows:
-        values = {field: cell_text(row[index]) if index < len(row) else "" for field, index in layout.columns.items()}
+        width = len(row)
+        values = {field: cell_text(row[index]) if index < width else "" for field, index in columns}
         if any(values.values()):
             yield number, values

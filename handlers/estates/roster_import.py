@@ -166,6 +166,8 @@ def import_roster(sessions: sessionmaker[Session], path: str | Path, estate: str
         report.counts = roster.upsert(connection, now or utcnow())
         roster.end_staging(connection)
         estate_queries.bump_version(session)
+    with session_scope(sessions) as session:  # after commit, so that the new rows are counted
+        roster.refresh_statistics(session.connection())
     report.rows_imported = staged - len(duplicates)
     report.refused.sort(key=lambda problem: problem.row)
     report.seconds = round(time.perf_counter() - started, 3)

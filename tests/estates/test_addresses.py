@@ -103,7 +103,7 @@ def test_building_aliases_and_public_areas(directory, sessions):
 
 def test_houses_of_an_owner_phone(directory):
     found = directory.houses_of_phone("13812345678")
-    assert sorted((row.name, row[-2], row[-1], row.room) for row in found) == [
+    assert sorted((row.estate, row.building, row.unit, row.room) for row in found) == [
         ("锦绣花园", "3", "1", "1201"), ("锦绣花园", "3", "2", "1202"), ("阳光城", "1", "1", "101")]
     assert directory.houses_of_phone("13700000000") == []
 
