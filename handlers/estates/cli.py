@@ -67,7 +67,7 @@ def show_command(name: str, as_json: bool) -> None:
         _echo_json(detail)
         return
     click.echo(f"{detail['name']}（代码 {detail['code'] or '-'}；别名 {'、'.join(detail['aliases']) or '无'}）")
-    click.echo(f"楼栋 {detail['buildings'] and len(detail['buildings'])}，单元 {detail['units']}，"
+    click.echo(f"楼栋 {len(detail['buildings'])}，单元 {detail['units']}，"
                f"房屋 {detail['houses']}，已入住 {detail['occupied']}")
     for area in detail["public_areas"]:
         click.echo(f"公共区域 {area['name']} {'、'.join(area['aliases'])}")
