@@ -24,7 +24,7 @@ from .calendar import HolidayCalendar
 from .clock import EstateClock, parse_periods
 from .settings_schema import FIELDS, SettingsError
 
-ENVIRONMENT, COMPANY, ESTATE = "environment", "company", "estate"
+DEFAULT, ENVIRONMENT, COMPANY, ESTATE = "default", "environment", "company", "estate"
 
 
 class Freshness:
@@ -91,7 +91,8 @@ class SettingsStore:
         """The effective settings of an estate (None: the company's)."""
         stored = self._stored()
         if estate_id not in self._built:
-            values, sources = dict(self._defaults), dict.fromkeys(self._defaults, ENVIRONMENT)
+            values = dict(self._defaults)
+            sources = {name: ENVIRONMENT if f.env else DEFAULT for name, f in FIELDS.items()}
             for level, source in ((None, COMPANY), (estate_id, ESTATE)):
                 for name in FIELDS:
                     if (level, name) in stored and (source == COMPANY or estate_id is not None):
@@ -122,4 +123,4 @@ class SettingsStore:
 _CLOCK_FIELDS = {"service_hours", "service_days", "holiday_calendar", "extra_holidays", "extra_workdays", "timezone"}
 
 
-__all__ = ["COMPANY", "ENVIRONMENT", "ESTATE", "EstateSettings", "Freshness", "SettingsError", "SettingsStore"]
+__all__ = ["COMPANY", "DEFAULT", "ENVIRONMENT", "ESTATE", "EstateSettings", "Freshness", "SettingsError", "SettingsStore"]

@@ -33,6 +33,7 @@ class Field:
     parse: Callable[[Any], Any]
     default: Callable[[dict], Any]   # from the service's configuration
     help: str
+    env: str | None = None           # the environment variable the default comes from
 
 
 def _env(name: str) -> Callable[[Any], Any]:
@@ -124,29 +125,33 @@ def _knowledge(raw: Any) -> list[dict]:
 
 
 def _sla(name: str, help_: str) -> Field:
-    return Field(name.lower(), _env(name), lambda c, n=name: c[n], help_)
+    return Field(name.lower(), _env(name), lambda c, n=name: c[n], help_, name)
 
 
 FIELDS: dict[str, Field] = {field.name: field for field in (
     *(_sla(s.name, s.help) for s in service_config.SETTINGS if s.name.startswith("SLA_")),
-    Field("timezone", _env("TIMEZONE"), lambda c: c["TIMEZONE"], "time zone of the estate"),
+    Field("timezone", _env("TIMEZONE"), lambda c: c["TIMEZONE"], "time zone of the estate", "TIMEZONE"),
     Field("service_hours", _hours, lambda c: c["SERVICE_HOURS"],
-          "staffed periods, may cross midnight: 08:30-12:00,13:30-18:00 or 22:00-06:00; empty: around the clock"),
-    Field("service_days", _env("SERVICE_DAYS"), lambda c: c["SERVICE_DAYS"], "staffed weekdays, 1 = Monday: 1-5"),
+          "staffed periods, may cross midnight: 08:30-12:00,13:30-18:00 or 22:00-06:00; empty: around the clock",
+          "SERVICE_HOURS"),
+    Field("service_days", _env("SERVICE_DAYS"), lambda c: c["SERVICE_DAYS"], "staffed weekdays, 1 = Monday: 1-5",
+          "SERVICE_DAYS"),
     Field("holiday_calendar", _choice("cn", "none"), lambda c: "none",
           "cn: China's public holidays are days off and 调休 days are working days; none: weekdays only"),
     Field("extra_holidays", parse_dates, lambda c: [], "days off entered by hand: 2027-02-05..2027-02-11,2027-04-05"),
     Field("extra_workdays", parse_dates, lambda c: [], "working days entered by hand (调休): 2027-02-20"),
-    Field("staff_group", _env("TELEGRAM_STAFF_CHAT_ID"), lambda c: c["TELEGRAM_STAFF_CHAT_ID"], "staff group chat id"),
+    Field("staff_group", _env("TELEGRAM_STAFF_CHAT_ID"), lambda c: c["TELEGRAM_STAFF_CHAT_ID"], "staff group chat id",
+          "TELEGRAM_STAFF_CHAT_ID"),
     Field("group_routes", _routes, lambda c: dict(c["TELEGRAM_GROUP_ROUTES"]),
-          "categories or kinds to staff groups: water,lift=-1001;complaint=-1002"),
-    Field("manager_chats", _ids, lambda c: list(c["TELEGRAM_MANAGER_CHAT_IDS"]), "manager chat ids"),
+          "categories or kinds to staff groups: water,lift=-1001;complaint=-1002", "TELEGRAM_GROUP_ROUTES"),
+    Field("manager_chats", _ids, lambda c: list(c["TELEGRAM_MANAGER_CHAT_IDS"]), "manager chat ids",
+          "TELEGRAM_MANAGER_CHAT_IDS"),
     Field("supervisors", _ids, lambda c: [], "Telegram user ids of the estate's supervisors (主管)"),
     Field("managers", _ids, lambda c: [], "Telegram user ids of the estate's project managers (项目经理)"),
     Field("followup_policy", _choice(*FOLLOWUP_POLICIES), lambda c: "always",
           "回访 after work is done: never, skip_if_rated, always"),
     Field("followup_delay_minutes", _env("FOLLOWUP_DELAY_MINUTES"), lambda c: c["FOLLOWUP_DELAY_MINUTES"],
-          "from work done to the follow-up survey"),
+          "from work done to the follow-up survey", "FOLLOWUP_DELAY_MINUTES"),
     Field("banned_phrases", _phrases, lambda c: [], "extra banned phrases (服务禁用语) for this estate"),
     Field("knowledge", _knowledge, lambda c: [], "knowledge entries of this estate, over the company's file"),
 )}

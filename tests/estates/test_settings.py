@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from config import load_config
 from handlers.estates import admin
-from handlers.estates.settings import COMPANY, ENVIRONMENT, ESTATE, Freshness, SettingsStore
+from handlers.estates.settings import COMPANY, DEFAULT, ENVIRONMENT, ESTATE, Freshness, SettingsStore
 from handlers.estates.settings_schema import SettingsError
 from storage.estate_models import SettingChange
 
@@ -31,7 +31,8 @@ def test_nothing_set_means_the_environment_as_today(sessions, estates):
     assert settings["service_hours"] == "08:30-12:00,13:30-18:00" and settings["service_days"] == "1-7"
     assert settings["group_routes"] == {"water": -1001, "lift": -1001}
     assert settings["followup_policy"] == "always" and settings["knowledge"] == []
-    assert set(settings.sources.values()) == {ENVIRONMENT}
+    assert settings.sources["sla_arrival_minutes"] == ENVIRONMENT and settings.sources["knowledge"] == DEFAULT
+    assert set(settings.sources.values()) == {ENVIRONMENT, DEFAULT}
 
 
 def test_estate_over_company_over_environment(sessions, estates):
