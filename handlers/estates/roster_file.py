@@ -1,6 +1,7 @@
 """Reading a roster file (CSV or XLSX) as the property company keeps it.
 
-The first non-empty row is the header. Columns are found by their Chinese names, as a company's
+The header is the first row (of the first ten) that names the columns needed, so a title row above it
+is fine. Columns are found by their Chinese names, as a company's
 roster has them, or English ones; other columns are ignored (and listed in the report):
 
 | field | header names accepted |
@@ -21,6 +22,7 @@ from __future__ import annotations
 import codecs
 import csv
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Iterator
 
@@ -36,6 +38,7 @@ HEADERS = {
     "owner_phone": ("业主电话", "电话", "手机", "手机号", "联系电话", "联系方式", "phone", "owner_phone"),
     "occupancy": ("入住状态", "入住情况", "状态", "occupancy"),
 }
+_HEADER_SEARCH = 10  # rows searched for the header, below titles and notes
 _FIELD_OF = {alias_key(name): field for field, names in HEADERS.items() for name in names}
 
 
@@ -118,11 +121,17 @@ def read_rows(path: str | Path, need_estate: bool = True) -> tuple[Layout, Itera
     if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
         raise RosterFileError(f"只支持CSV和XLSX文件 (expected .csv or .xlsx, got {suffix or 'no extension'})")
     rows = enumerate(_xlsx_rows(path) if suffix.startswith(".xls") else _csv_rows(path), 1)
-    for number, header in rows:
-        if any(cell_text(cell) for cell in header):
+    first_error = None
+    for number, header in islice(rows, _HEADER_SEARCH):
+        if not any(cell_text(cell) for cell in header):
+            continue
+        try:
             layout = _layout(header, number, need_estate)
-            return layout, _records(rows, layout)
-    raise RosterFileError("文件是空的 (the file has no header row)")
+        except RosterFileError as exc:  # a title row ("锦绣花园业主花名册") may come before the header
+            first_error = first_error or exc
+            continue
+        return layout, _records(rows, layout)
+    raise first_error or RosterFileError("文件是空的 (the file has no header row)")
 
 
 def _records(rows, layout: Layout) -> Iterator[tuple[int, dict]]:

@@ -111,6 +111,12 @@ def test_xlsx_with_numeric_cells_and_english_headers(sessions, write):
                                 ("锦绣花园", "B2", "", "301"): (None, None, "vacant")}
 
 
+def test_a_title_row_above_the_header(sessions, write):
+    path = write("titled.xlsx", [["锦绣花园业主花名册（2026年11月）"], [], ["楼栋", "单元", "房号"], ["3栋", "2单元", "1201"]])
+    report = import_roster(sessions, path, estate="锦绣花园")
+    assert report.refused == [] and report.counts.houses_added == 1
+
+
 def test_gb18030_csv_as_excel_writes_it(sessions, write):
     report = import_roster(sessions, write("gbk.csv", GOOD, encoding="gb18030"))
     assert report.rows_imported == 5 and "锦绣花园" in report.estates_created
