@@ -21,6 +21,7 @@ from handlers.desk import Desk
 from handlers.etiquette.cli import etiquette_cli
 from handlers.knowledge.cli import kb_cli
 from handlers.console.cli import console_cli, password_command
+from handlers.estates.cli import estate_cli
 from handlers.staff.cli import staff_cli
 from nlu.cli import nlu_cli
 from storage.cli import db_cli
@@ -138,6 +139,6 @@ def worker_command(burst: bool) -> None:
 
 
 for _command in (nlu_cli, db_cli, demo.demo_command(create_app), polling.polling_command, staff_cli, etiquette_cli,
-                 kb_cli, console_cli):
+                 kb_cli, console_cli, estate_cli):
     cli.add_command(_command)
 staff_cli.add_command(password_command)

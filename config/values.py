@@ -117,14 +117,14 @@ def chat_ids(raw: str) -> tuple[int, ...]:
 
 def routes(raw: str) -> tuple[tuple[str, int], ...]:
     """'water,drain,lift=-1001;complaint,inquiry=-1002' -> ((water, -1001), ...)."""
-    routes = []
+    found = []
     for part in filter(None, (p.strip() for p in str(raw).split(";"))):
         keys, sep, chat = part.partition("=")
         if not sep or not keys.strip():
             raise ValueError(f"expected 'category,category=chat_id;...', got {part!r}")
-        chat_id = chat_id(chat)
-        routes += [(key.strip(), chat_id) for key in keys.split(",") if key.strip()]
-    return tuple(routes)
+        group = chat_id(chat)
+        found += [(key.strip(), group) for key in keys.split(",") if key.strip()]
+    return tuple(found)
 
 
 def seconds_list(raw: str) -> tuple[int, ...]:

@@ -1,0 +1,1 @@
+"""Estates: the roster of houses, addresses checked against it, settings and service time per estate."""
