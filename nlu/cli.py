@@ -145,6 +145,7 @@ def rasa_serve(port: int, token: str | None) -> None:
     token = token or config["RASA_TOKEN"] or secrets.token_urlsafe(16)
     model = rasa_server.train(TRAIN_FILE, _echo)
     log_file = Path(config["VAR_DIR"]).resolve() / "rasa" / "server.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)  # a fresh VAR_DIR has no rasa/ yet
     process = rasa_server.start(model, port, token, log_file)
     url = f"http://127.0.0.1:{port}"
     try:
