@@ -129,7 +129,7 @@ def _tidy(items: list[tuple[str, object]], wording: Wording, sounds_rude, topics
                 result[-1] += rest
                 continue
         piece, ours = _strip(value, leading=n > 0, trailing=n + 1 < len(items))
-        piece = _plain(END_JUNK.sub("", piece))
+        piece = _plain(END_JUNK.sub("", piece if n else _CURT_START.sub("", piece)))
         # 开锁|找锁匠 → 开锁的事，我们马上帮您联系…: what comes before our taking over is its topic
         before_ours = topics and _taking_over(items, n, wording)
         if not (_has_content(piece, wording) or (before_ours and _cjk(piece) == 2)) or \
@@ -199,7 +199,8 @@ def _strip(run: list[tuple[str, bool]], leading: bool, trailing: bool) -> tuple[
 
 
 _IN_NUMBERS = frozenset(":：~～")
-_CURT_START = re.compile(r"^(?:反正|都说了|早说了)")                # 反正水箱清洗是每年3月: the fact without the shrug
+# 反正水箱清洗是每年3月, 我下班了明天…: the fact without the shrug
+_CURT_START = re.compile(r"^(?:反正|都说了|早说了|(?:我|我们)?(?:已经|都)?下班了)")
 END_JUNK = re.compile(r"(?:去|吧|啊|呀|呢|嘛|哈|呗|\s)+$")       # said at the end of a clause only to sound curt
 _CURT_END = re.compile(r"(?:呢|啊|呀|嘛|哈|呗|\s)+$")
 _BELITTLING = re.compile(r"^(?:就|才|不就|不就是)?(?:这么|那么|这|那)(?:一)?点(?:点|儿)?")
@@ -208,7 +209,7 @@ _DENIAL = re.compile("(?:我们|我|物业)?(?:又|也|并|可)?不是")       #
 _COURTESY = re.compile(r"^(?:您好|你好|亲|亲爱的|尊敬的业主(?:您好)?|业主您好|谢谢|谢谢您|多谢|谢谢配合|谢谢理解|"
                        r"感谢理解|感谢您的理解|感谢支持|感谢您的支持|还请您谅解|请谅解|请知悉|祝您生活愉快|好的|"
                        r"嗯|哦|噢|哈)[的啦呀哦哈～~]*$")
-_VAGUE = re.compile("几|改天|有空|过段|回头|一天|^以后$|^之后$")       # not a time anyone can rely on
+_VAGUE = re.compile("几|改天|有空|过段|回头|一天|^以后$|^之后$|^两三?天$")       # not a time anyone can rely on
 _DEFER = re.compile("^(?:再|吧|就|以后再|之后再|回头再)")  # 周六|再说, 明天|吧: the banned words put it off to that time
 
 

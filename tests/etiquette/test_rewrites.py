@@ -96,7 +96,8 @@ def test_nothing_to_keep_gives_the_category_suggestion(etiquette):
 
 def labelled_blocked_replies() -> list[str]:
     files = [*glob.glob(str(DATA / "etiquette_*.yml")), *glob.glob(str(EXAMPLES / "*.yml"))]
-    files.remove(str(DATA / "etiquette_rewrites.yml"))      # the independent set is only measured, at the end
+    independent = DATA / "etiquette_rewrites2.yml"          # only measured, once, at the end
+    files = [f for f in files if f != str(independent)]
     texts = []
     for path in files:
         texts.extend(r["text"] for r in yaml.safe_load(Path(path).read_text(encoding="utf-8"))["replies"])
@@ -113,8 +114,10 @@ def test_every_suggestion_passes_the_filter(etiquette):
     assert failing == []
 
 
-def test_the_development_set_keeps_the_facts(etiquette):
-    replies = load_rewrites(DEV_REWRITES)
+@pytest.mark.parametrize("name", ["etiquette_rewrites_dev.yml", "etiquette_rewrites.yml"])
+def test_the_development_sets_keep_the_facts(etiquette, name):
+    """Ours, and the first independent set (read after its one measurement, so tuned on since)."""
+    replies = load_rewrites(DATA / name)
     assert len(replies) >= 40
     report = evaluate_rewrites(etiquette, replies)
     assert report["blocked"] == report["replies"]
