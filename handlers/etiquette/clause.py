@@ -137,9 +137,9 @@ def _tidy(items: list[tuple[str, object]], wording: Wording, sounds_rude, topics
             continue
         if _has_fact(piece, wording) or ((ours or (next_to_ours and _cjk(piece) >= 4)) and not sounds_rude(piece)):
             result.append(_topic(piece, wording) if before_ours else piece)
-        elif before_ours and (names_a_thing(piece) or does_something(piece)) and not sounds_rude(piece):
+        elif before_ours and (names_a_thing(piece) or (does_something(piece) and not sounds_rude(piece))):
             result.append(_topic(piece, wording))
-        elif topics and names_a_thing(piece):
+        elif topics and (names_a_thing(piece) or _TOPIC_SAID.search(piece)):
             result.append(Topic(as_topic(piece)))
     return result
 
@@ -173,6 +173,7 @@ def as_topic(piece: str) -> str:
     return piece if _SAID_AS_TOPIC.search(piece) or "的" in piece[1:] else piece + "的事"
 
 
+_TOPIC_SAID = re.compile("..(?:的事|的问题|的事情)$")        # 停气的事: said as a topic already
 _SAID_AS_TOPIC = re.compile("(?:事|事情|问题|情况|多少|什么|几|哪|[了过着吗呢吧])$")
 
 

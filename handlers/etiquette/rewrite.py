@@ -17,19 +17,19 @@ from nlu.text import fold
 
 from .clause import Clause, Topic, kept_pieces, split_clauses
 from .facts import find_facts
-from .parties import PRONOUN_PARTIES, THEM, named_after_verb, nearest_party, parties_in, party
+from .parties import (PRONOUN_PARTIES, RESPONSIBLE, THEM, made_responsible, named_after_verb, nearest_party,
+                      parties_in, party)
 from .verdict import Violation
 from .wording import Wording
 
 # banned words that send the resident somewhere: 找燃气公司, 去电力局, 跟楼上说
 _PUSH = re.compile("(?:找|问|打|拨|联系|咨询|协商|沟通|商量|协调|解决|去)(?!错)|(?:跟|和|向|同)[^，]{1,8}?(?:说|谈|讲|反映|理论|扯)")
 _PRONOUN_PARTY = re.compile("|".join(PRONOUN_PARTIES))
-# words that make another party responsible: 是自来水公司的事, 属于开发商的责任, 维保公司负责的
-_RESPONSIBLE = re.compile("(?<![只就不又也还])(?:是|属于)[^，]{1,10}?(?:的|负责|管)|[^，]{2,10}?(?:负责|管)的")
+
 _YOU = re.compile("你们|你")
 _LIST_MARKS = frozenset(("、", ":", "：", "~", "～", "/"))
 _DIALLED = re.compile("(?:打|拨|电话|热线)$")
-_QUESTION = re.compile(r"(?:吗|么)$|(?:什么|哪|谁|怎么|几|多少|是否)[^，]*呢$|是[^，]{1,8}还是[^，]{1,8}$")
+_QUESTION = re.compile(r"(?:吗|么)$|(?:什么|哪|谁|怎么|几|多少|是否)[^，]*呢$|是[^，]{1,8}还是[^，]{1,8}$|是不是[^，]*$")
 
 Find = Callable[[str], list[Violation]]
 
@@ -46,10 +46,13 @@ def rewrite_content(text: str, violations: list[Violation], wording: Wording, fi
     marks: list[str] = []       # what follows each piece: its own clause mark (、：～) or a comma
     for n, clause in enumerate(clauses):
         _replace(text, folded, clause, wording)
-        if clause.spans:
-            _rework(text, folded, clause, wording, nearest_party(parties, n, text))
-        new = [p for p in kept_pieces(text, folded, clause, wording, sounds_rude)
-               if p and not _said_before(p, pieces, wording)]
+        if clause.spans:        # a party nearby is contacted only when no party was taken over yet
+            taken = any(p.startswith(wording.takeover.split("{party}", 1)[0]) for p in pieces)
+            _rework(text, folded, clause, wording, None if taken else nearest_party(parties, n, text))
+        new: list[str] = []
+        for piece in kept_pieces(text, folded, clause, wording, sounds_rude):
+            if piece and not _said_before(piece, pieces + new, wording):
+                new.append(piece)
         if new and not isinstance(new[-1], Topic) and (folded[clause.end:clause.end + 1] in ("?", "？")
                                                         or _QUESTION.search(new[-1])):
             new[-1] += "？"            # a question stays a question
@@ -84,7 +87,8 @@ def _clause(text: str, folded: str, bounds: tuple[int, int], violations: list[Vi
         for m in pattern.finditer(folded, start, end):
             a, b = m.start() - start, m.end() - start
             names = any(c.isdigit() for c in m.group()) or named_after_verb(folded, m.start(), m.end(), wording) \
-                or _RESPONSIBLE.search(m.group())
+                or made_responsible(folded, m.start(), m.end(), wording) \
+                or (wording.parties is not None and wording.parties.search(m.group()))
             if b > a and names and not any(x < b and a < y for x, y, _ in clause.spans):
                 clause.spans.append((a, b, "deflecting"))
     if clause.spans:
@@ -147,7 +151,7 @@ def _rework(text: str, folded: str, clause: Clause, wording: Wording, nearby: st
         # 找燃气公司, and also 是自来水公司的事: the party named is ours to contact
         responsible = category == "deflecting" and any(
             m.start() < clause.start + b and clause.start + a < m.end()
-            for m in _RESPONSIBLE.finditer(folded, clause.start, clause.end))
+            for m in RESPONSIBLE.finditer(folded, clause.start, clause.end))
         named = party(folded, clause, a, b, wording) if pushed or responsible else None
         _rescue_facts(text, folded, clause, (a, b), wording, skip=named)
         if named is not None:

@@ -9,6 +9,7 @@ project's segmenter) is loaded on the first blocked reply that needs it, not at 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from functools import lru_cache
 
@@ -28,6 +29,8 @@ _NOT_THINGS = frozenset((
     "师傅", "业主", "物业", "大哥", "大姐", "大爷", "大妈", "阿姨", "老太太", "老头", "老公", "老婆", "犊子", "亲亲",
     "有点", "一点", "同事", "领导", "人员", "工作人员", "客户", "住户", "邻居", "家里人", "家人", "孩子", "小孩", "物业公司",
 ))
+
+_NEGATION = re.compile("[不没无别非]")   # 抽油烟机 and 自来水 are phrases (l) jieba knows; 一问三不知 is not a thing
 
 _lock = threading.Lock()
 _tagger = None
@@ -60,7 +63,7 @@ def things(text: str) -> list[tuple[int, int]]:
     at, before = 0, ("", "")
     for word, tag in words(text):
         end = at + len(word)
-        if tag in _NOUN_TAGS and word not in _NOT_THINGS:
+        if (tag in _NOUN_TAGS or (tag == "l" and not _NEGATION.search(word))) and word not in _NOT_THINGS:
             if len(word) >= 2:
                 found.append((at, end))
             elif tag == "n" and len(before[0]) >= 2 and before[1] in _COMPOUND_HEADS:

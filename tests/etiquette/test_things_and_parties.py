@@ -78,3 +78,26 @@ def test_dismissals_that_pretended_to_explain_are_blocked(etiquette):
     assert not etiquette.check("没时间跟你解释，停车费涨价是业委会定的").allowed
     assert not etiquette.check("反正我们通知过了，停水是明天上午9点到12点").allowed
     assert etiquette.check("我们有时间跟您解释，停车费涨价是业委会定的").allowed
+
+
+@pytest.mark.parametrize("text, kept, party", [
+    ("别烦了，快递柜满了是丰巢的事，你打95333", ["快递柜满了", "95333"], "丰巢"),    # a brand the lists do not know
+    ("修不了，抽油烟机坏了找方太售后，400-881-5609", ["抽油烟机坏了", "400-881-5609"], "方太售后"),
+    ("我哪知道停气的事，问燃气公司吧，电话96777", ["停气的事", "96777"], "燃气公司"),
+])
+def test_unknown_names_and_phrases_are_kept(etiquette, text, kept, party):
+    suggestion = blocked_as(etiquette, text).suggestion
+    assert all(k in suggestion for k in kept) and f"我们马上帮您联系{party}" in suggestion, suggestion
+    assert "联系快递" not in suggestion          # 快递柜 is a thing, not the courier
+
+
+def test_a_party_is_taken_over_once(etiquette):
+    suggestion = blocked_as(etiquette, "不关我事，楼下烧烤摊是城管管的，你打12319投诉").suggestion
+    assert suggestion.count("我们马上帮您联系") == 1 and "城管" in suggestion and "12319" in suggestion
+    assert blocked_as(etiquette, "不清不楚的，你问别人吧").suggestion.count("同事") == 1
+
+
+def test_a_thing_that_is_no_party_is_not_contacted(etiquette):
+    suggestion = blocked_as(etiquette, "不知道啊，可能是变压器的问题，供电所的人下午2点半到").suggestion
+    assert "联系变压器" not in suggestion and "可能是变压器的问题" in suggestion
+    assert "联系电话" not in blocked_as(etiquette, "打电话干嘛").suggestion
