@@ -43,12 +43,12 @@ def parties_in(folded: str, clause: Clause, wording: Wording) -> list[tuple[int,
     """Other parties the clause names outside its banned words (absolute offsets)."""
     if wording.parties is None:
         return []
-    found = wording.parties.finditer(folded, clause.start, clause.end)
-    inside = things(folded[clause.start:clause.end])      # 快递|柜 is a thing, not the courier
-    return [m.span() for m in found if all(clause.keep[m.start() - clause.start:m.end() - clause.start])
-            and m.group() not in PRONOUN_PARTIES and m.group() not in THEM
-            and not any(x <= m.start() - clause.start and m.end() - clause.start <= y and y - x > len(m.group())
-                        for x, y in inside)]
+    found = [m for m in wording.parties.finditer(folded, clause.start, clause.end)
+             if all(clause.keep[m.start() - clause.start:m.end() - clause.start])
+             and m.group() not in PRONOUN_PARTIES and m.group() not in THEM]
+    inside = things(folded[clause.start:clause.end]) if found else []     # 快递|柜 is a thing, not the courier
+    return [m.span() for m in found if not any(x <= m.start() - clause.start and m.end() - clause.start <= y
+                                               and y - x > len(m.group()) for x, y in inside)]
 
 
 def nearest_party(parties: list[list[tuple[int, int]]], n: int, text: str) -> str | None:
