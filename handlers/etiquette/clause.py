@@ -139,8 +139,8 @@ def _tidy(items: list[tuple[str, object]], wording: Wording, sounds_rude, topics
             result.append(_topic(piece, wording) if before_ours else piece)
         elif before_ours and (names_a_thing(piece) or (does_something(piece) and not sounds_rude(piece))):
             result.append(_topic(piece, wording))
-        elif topics and (names_a_thing(piece) or _TOPIC_SAID.search(piece)):
-            result.append(Topic(as_topic(piece)))
+        elif topics and (_TOPIC_SAID.search(piece) or (names_a_thing(piece) and n == 0)):
+            result.append(Topic(as_topic(piece)))   # 外墙渗水要|等…: said before the banned words, not 我又不是|电工
     return result
 
 
@@ -156,7 +156,7 @@ def _taking_over(items: list[tuple[str, object]], n: int, wording: Wording) -> b
 def _topic(piece: str, wording: Wording) -> str:
     """A piece before our taking over: 宽带 → 宽带的事, 有问题 → 如有问题; one with a fact or a verb
     phrase of its own (空调外机漏水, 燃气公司电话96577) stays as it is."""
-    if piece.startswith("有"):
+    if _CONDITION.match(piece):
         return "如" + piece
     if _has_fact(piece, wording) or (_cjk(piece) > 3 and does_something(piece)):
         return piece
@@ -173,6 +173,7 @@ def as_topic(piece: str) -> str:
     return piece if _SAID_AS_TOPIC.search(piece) or "的" in piece[1:] else piece + "的事"
 
 
+_CONDITION = re.compile("有(?:问题|意见|事|需要|疑问|困难|情况)")     # 有意见|找业委会 → 如有意见，我们马上帮您联系…
 _TOPIC_SAID = re.compile("..(?:的事|的问题|的事情)$")        # 停气的事: said as a topic already
 _SAID_AS_TOPIC = re.compile("(?:事|事情|问题|情况|多少|什么|几|哪|[了过着吗呢吧])$")
 
@@ -261,3 +262,15 @@ def _deferred(folded: str, clause: Clause) -> bool:
         if category != "delaying" or not _DEFER.match(words):
             return False
     return True
+
+
+# a request to the resident said bare (先把总阀关了, 拿身份证来): a careful 客服 says 请
+_IMPERATIVE = re.compile(r"^(?:(你|您)(?:们)?)?(?:先(?!这样|那样)|别(?!人)|不要|千万别|千万不要|把|拿|带上|带|去(?!年)|记得)")
+
+
+def please(piece: str) -> str:
+    """A bare request to the resident with 请 before it: 先把总阀关了 → 请先把总阀关了, 你先… → 请您先…."""
+    found = _IMPERATIVE.match(piece)
+    if found is None:
+        return piece
+    return "请您" + piece[found.end(1):] if found.group(1) else "请" + piece

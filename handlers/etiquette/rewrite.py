@@ -15,7 +15,7 @@ from typing import Callable
 
 from nlu.text import fold
 
-from .clause import Clause, Topic, kept_pieces, split_clauses
+from .clause import Clause, Topic, kept_pieces, please, split_clauses
 from .facts import find_facts
 from .parties import (PRONOUN_PARTIES, RESPONSIBLE, THEM, made_responsible, named_after_verb, nearest_party,
                       parties_in, party)
@@ -66,6 +66,7 @@ def rewrite_content(text: str, violations: list[Violation], wording: Wording, fi
             if not _time_said_elsewhere(p, pieces, wording) and (n < last or not isinstance(p, Topic))]
     if not kept:
         return ""
+    kept = [(p if isinstance(p, Topic) else please(p), m) for p, m in kept]
     content = "".join(p if p.endswith("？") else p + m for p, m in kept[:-1]) + kept[-1][0]
     return _YOU.sub("您", content) + ("" if content.endswith("？") else "。")
 

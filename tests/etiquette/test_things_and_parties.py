@@ -101,3 +101,19 @@ def test_a_thing_that_is_no_party_is_not_contacted(etiquette):
     suggestion = blocked_as(etiquette, "不知道啊，可能是变压器的问题，供电所的人下午2点半到").suggestion
     assert "联系变压器" not in suggestion and "可能是变压器的问题" in suggestion
     assert "联系电话" not in blocked_as(etiquette, "打电话干嘛").suggestion
+
+
+@pytest.mark.parametrize("text, said", [
+    ("等一会，我在忙，先把总阀关了，别动那个水表", "请先把总阀关了，请别动那个水表"),
+    ("等一会儿，我手上有事，半个钟头后给你回，你先把电闸拉了", "请您先把电闸拉了"),
+    ("别烦我，电梯卡丢了补一张30元，拿身份证来", "请拿身份证来"),
+    ("这是业委会定的，有意见找业委会", "如有意见，我们马上帮您联系业委会"),
+])
+def test_requests_to_the_resident_are_said_with_please(etiquette, text, said):
+    assert said in blocked_as(etiquette, text).suggestion
+
+
+def test_only_requests_get_please(etiquette):
+    suggestion = blocked_as(etiquette, "我们不管这个，你家卫生间渗水是防水层坏了，防水保修期5年，去年就过了").suggestion
+    assert "去年就过了" in suggestion and "请去年" not in suggestion
+    assert "请别人家" not in blocked_as(etiquette, "就你家事儿多，别人家咋都没事").suggestion
