@@ -13,25 +13,23 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from nlu.text import fold, is_cjk
+from nlu.text import fold
 
-from .clause import Clause, kept_pieces, split_clauses
-from .facts import NAME, find_facts
+from .clause import Clause, Topic, kept_pieces, please, split_clauses
+from .facts import find_facts
+from .parties import (PRONOUN_PARTIES, RESPONSIBLE, THEM, made_responsible, named_after_verb, nearest_party,
+                      parties_in, party)
 from .verdict import Violation
 from .wording import Wording
 
-# what may follow a party inside the same words: 楼上|1502, 社区|居委会, 前台|的刘姐
-_PARTY_TAIL = re.compile(rf"(?:[A-Za-z0-9#\-]+(?:室|号|栋|楼)?|居委会|委员会|办事处|服务中心|公司|售后|客服|热线|"
-                         rf"的?(?:{NAME.pattern}))")
-_PUSH = re.compile("(?:找|问|打|拨|联系|咨询|协商|沟通|商量|协调|解决)(?!错)")     # banned words that send the resident somewhere
-_PRONOUN_PARTIES = frozenset(("别人", "其他人", "别的人", "人家", "对方"))
-_PRONOUN_PARTY = re.compile("|".join(_PRONOUN_PARTIES))
-_THEM = frozenset(("他们", "她们"))
-_NOT_A_PARTY_START = frozenset("找问打联系去给你您自己们让叫请跟和与向到的是在归管一下")
+# banned words that send the resident somewhere: 找燃气公司, 去电力局, 跟楼上说
+_PUSH = re.compile("(?:找|问|打|拨|联系|咨询|协商|沟通|商量|协调|解决|去)(?!错)|(?:跟|和|向|同)[^，]{1,8}?(?:说|谈|讲|反映|理论|扯)")
+_PRONOUN_PARTY = re.compile("|".join(PRONOUN_PARTIES))
+
 _YOU = re.compile("你们|你")
 _LIST_MARKS = frozenset(("、", ":", "：", "~", "～", "/"))
 _DIALLED = re.compile("(?:打|拨|电话|热线)$")
-_QUESTION = re.compile(r"(?:吗|么|呢)$|是[^，]{1,8}还是[^，]{1,8}$")
+_QUESTION = re.compile(r"(?:吗|么)$|(?:什么|哪|谁|怎么|几|多少|是否)[^，]*呢$|是[^，]{1,8}还是[^，]{1,8}$|是不是[^，]*$")
 
 Find = Callable[[str], list[Violation]]
 
@@ -42,31 +40,41 @@ def rewrite_content(text: str, violations: list[Violation], wording: Wording, fi
     `find_words` gives the banned words the rules find in a text (for words read across clauses),
     `sounds_rude` the tone model's opinion of a clause without banned words."""
     folded = fold(text)
-    clauses = [_clause(text, a, b, violations, find_words) for a, b in split_clauses(folded)]
-    parties = [_parties_in(folded, c, wording) for c in clauses]
+    clauses = [_clause(text, folded, (a, b), violations, (find_words, wording)) for a, b in split_clauses(folded)]
+    parties = [parties_in(folded, c, wording) for c in clauses]
     pieces: list[str] = []
     marks: list[str] = []       # what follows each piece: its own clause mark (、：～) or a comma
     for n, clause in enumerate(clauses):
         _replace(text, folded, clause, wording)
-        if clause.spans:
-            _rework(text, folded, clause, wording, _nearest_party(parties, n, text))
-        new = [p for p in kept_pieces(text, folded, clause, wording, sounds_rude)
-               if p and not _said_before(p, pieces, wording)]
-        if new and (folded[clause.end:clause.end + 1] in ("?", "？") or _QUESTION.search(new[-1])):
+        if clause.spans:        # a party nearby is contacted only when no party was taken over yet
+            taken = any(p.startswith(wording.takeover.split("{party}", 1)[0]) for p in pieces)
+            _rework(text, folded, clause, wording, None if taken else nearest_party(parties, n, text))
+        new: list[str] = []
+        for piece in kept_pieces(text, folded, clause, wording, sounds_rude):
+            if piece and not _said_before(piece, pieces + new, wording):
+                new.append(piece)
+        if new and not isinstance(new[-1], Topic) and (folded[clause.end:clause.end + 1] in ("?", "？")
+                                                        or _QUESTION.search(new[-1])):
             new[-1] += "？"            # a question stays a question
         pieces.extend(new)
         marks.extend(["，"] * len(new))
         if new and not clause.spans and n + 1 < len(clauses) and not clauses[n + 1].spans:
             between = text[clause.end:clauses[n + 1].start].strip()
             marks[-1] = between if between in _LIST_MARKS else marks[-1]   # 周二、周五 stays a list
-    kept = [(p, m) for p, m in zip(pieces, marks) if not _time_said_elsewhere(p, pieces, wording)]
+    last = max((n for n, p in enumerate(pieces) if not isinstance(p, Topic)), default=-1)
+    kept = [(p, m) for n, (p, m) in enumerate(zip(pieces, marks))
+            if not _time_said_elsewhere(p, pieces, wording) and (n < last or not isinstance(p, Topic))]
     if not kept:
         return ""
+    kept = [(p if isinstance(p, Topic) else please(p), m) for p, m in kept]
     content = "".join(p if p.endswith("？") else p + m for p, m in kept[:-1]) + kept[-1][0]
     return _YOU.sub("您", content) + ("" if content.endswith("？") else "。")
 
 
-def _clause(text: str, start: int, end: int, violations: list[Violation], find_words: Find) -> Clause:
+def _clause(text: str, folded: str, bounds: tuple[int, int], violations: list[Violation],
+            readers: tuple[Find, Wording]) -> Clause:
+    """The clause within bounds, its banned words (and words that push the resident away) dropped."""
+    (start, end), (find_words, wording) = bounds, readers
     clause = Clause(start, end, [True] * (end - start))
     for v in violations:
         a, b = max(v.start, start), min(v.end, end)
@@ -76,6 +84,14 @@ def _clause(text: str, start: int, end: int, violations: list[Violation], find_w
             clause.spans.append((a - start, b - start, v.category))
         else:       # words read across clauses (装的，找): the clause alone says which of its words are banned
             clause.spans.extend((x.start, x.end, x.category) for x in find_words(text[start:end]))
+    for pattern in wording.pushing:
+        for m in pattern.finditer(folded, start, end):
+            a, b = m.start() - start, m.end() - start
+            names = any(c.isdigit() for c in m.group()) or named_after_verb(folded, m.start(), m.end(), wording) \
+                or made_responsible(folded, m.start(), m.end(), wording) \
+                or (wording.parties is not None and wording.parties.search(m.group()))
+            if b > a and names and not any(x < b and a < y for x, y, _ in clause.spans):
+                clause.spans.append((a, b, "deflecting"))
     if clause.spans:
         facts = find_facts(text[start:end])
         clause.spans = [_widened(facts, span) for span in sorted(set(clause.spans))]
@@ -93,23 +109,6 @@ def _widened(facts, span: tuple[int, int, str]) -> tuple[int, int, str]:
         if fact.start < b < fact.end or fact.start < a < fact.end:
             a, b = min(a, fact.start), max(b, fact.end)
     return a, b, category
-
-
-def _parties_in(folded: str, clause: Clause, wording: Wording) -> list[tuple[int, int]]:
-    """Other parties the clause names outside its banned words (absolute offsets)."""
-    if wording.parties is None:
-        return []
-    found = wording.parties.finditer(folded, clause.start, clause.end)
-    return [m.span() for m in found if all(clause.keep[m.start() - clause.start:m.end() - clause.start])
-            and m.group() not in _PRONOUN_PARTIES and m.group() not in _THEM]
-
-
-def _nearest_party(parties: list[list[tuple[int, int]]], n: int, text: str) -> str | None:
-    for k in (n, *range(n - 1, -1, -1), *range(n + 1, len(parties))):
-        if parties[k]:
-            a, b = parties[k][0]
-            return text[a:b]
-    return None
 
 
 def _replace(text: str, folded: str, clause: Clause, wording: Wording) -> None:
@@ -150,35 +149,18 @@ def _rework(text: str, folded: str, clause: Clause, wording: Wording, nearby: st
     """What is said instead of each banned phrase of a clause: its facts, and our taking over."""
     for a, b, category in clause.spans:
         pushed = _PUSH.search(folded, clause.start + a, clause.start + b)
-        party = _party(folded, clause, a, b, wording) if pushed else None
-        _rescue_facts(text, folded, clause, (a, b), wording, skip=party)
-        if party is not None:
-            clause.say(a, wording.takeover.format(party=text[party[0]:party[1]]))
+        # 找燃气公司, and also 是自来水公司的事: the party named is ours to contact
+        responsible = category == "deflecting" and any(
+            m.start() < clause.start + b and clause.start + a < m.end()
+            for m in RESPONSIBLE.finditer(folded, clause.start, clause.end))
+        named = party(folded, clause, a, b, wording) if pushed or responsible else None
+        _rescue_facts(text, folded, clause, (a, b), wording, skip=named)
+        if named is not None:
+            clause.say(a, wording.takeover.format(party=text[named[0]:named[1]]))
         elif pushed and _PRONOUN_PARTY.search(folded, clause.start + a, clause.start + b):
             clause.say(a, wording.colleague)        # 找别人: nobody named, a colleague of ours follows it up
         elif category == "deflecting" and nearby and pushed:
             clause.say(b, wording.takeover.format(party=nearby))
-
-
-def _party(folded: str, clause: Clause, a: int, b: int, wording: Wording) -> tuple[int, int] | None:
-    """The party named inside banned words (找燃气公司去), widened to the words around it that
-    belong to it (电梯厂家, 社区居委会, 楼上1502); None when the banned words name no party."""
-    if wording.parties is None:
-        return None
-    base = clause.start
-    hits = [m for m in wording.parties.finditer(folded, base + a, base + b) if m.group() not in _PRONOUN_PARTIES]
-    if not hits:
-        return None
-    start, end = hits[-1].span()
-    while start > base + a and is_cjk(folded[start - 1]) and folded[start - 1] not in _NOT_A_PARTY_START:
-        start -= 1
-    tail = _PARTY_TAIL.match(folded, end, clause.end)
-    if tail and tail.end() <= base + b:         # 找楼下1101去: the room is inside the banned words
-        end = tail.end()
-    elif tail and end == base + b and all(clause.keep[end - base:tail.end() - base]):
-        clause.drop(end - base, tail.end() - base)
-        end = tail.end()
-    return start, end
 
 
 def _rescue_facts(text: str, folded: str, clause: Clause, span: tuple[int, int], wording: Wording,
@@ -208,6 +190,6 @@ def _said_before(piece: str, pieces: list[str], wording: Wording) -> bool:
     """A takeover already said (or one for 他们 after a named party) is not said twice."""
     if piece in pieces:
         return True
-    them = {wording.takeover.format(party=p) for p in _THEM}
+    them = {wording.takeover.format(party=p) for p in THEM}
     head = wording.takeover.split("{party}", 1)[0]
     return piece in them and any(p.startswith(head) for p in pieces)

@@ -8,16 +8,19 @@
     rewrites.colleague          instead of sending the resident to 别人 (nobody named)
     rewrites.phone              a phone number taken out of a pushing-away phrase (你自己打96777)
     rewrites.parties            the word lists naming other parties (别的单位, 别的部门)
-    rewrites.replace            regex → replacement, tried on the clauses holding a banned phrase
+    rewrites.replace            regex → replacement, tried on every clause of a blocked reply
+    rewrites.pushing            regexes of words that send the resident elsewhere without a banned phrase
+                                (停车卡问保安队长, 打12319): in a blocked reply they are rewritten like one
+    Both regexes read the folded text and may name a word list: {别的单位}.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from .notation import Notation, RulesProblem
+from .notation import WORD_REF, Notation, RulesProblem
 
-_KEYS = {"takeover", "time", "busy", "colleague", "phone", "parties", "replace", "note"}
+_KEYS = {"takeover", "time", "busy", "colleague", "phone", "parties", "replace", "pushing", "note"}
 _DEFAULTS = {"takeover": "我们马上帮您联系{party}", "time": "{time}我们为您安排处理", "busy": "{time}的安排已经满了",
              "phone": "电话{phone}"}
 
@@ -33,6 +36,7 @@ class Wording:
     phone: str                                  # with {phone}
     parties: re.Pattern | None                  # other parties named in a reply
     replace: tuple[tuple[re.Pattern, str], ...]
+    pushing: tuple[re.Pattern, ...] = ()
 
 
 def read_wording(value, categories: dict[str, dict], raw_categories: dict, notation: Notation) -> Wording:
@@ -51,7 +55,8 @@ def read_wording(value, categories: dict[str, dict], raw_categories: dict, notat
         raise RulesProblem("rewrites.colleague: must be a sentence (no braces)")
     frames = {name: _frame(name, (raw_categories.get(name) or {}), spec) for name, spec in categories.items()}
     return Wording(frames, texts["takeover"], texts["time"], texts["busy"], colleague.strip(), texts["phone"],
-                   _parties(value.get("parties", ["别的单位", "别的部门"]), notation), _replace(value.get("replace")))
+                   _parties(value.get("parties", ["别的单位", "别的部门"]), notation),
+                   _replace(value.get("replace"), notation), _pushing(value.get("pushing"), notation))
 
 
 def _template(text, where: str, name: str) -> str:
@@ -93,7 +98,32 @@ def _parties(names, notation: Notation) -> re.Pattern | None:
 _GROUP_REF = re.compile(r"\\(\d+)|\\g<(\w+)>")
 
 
-def _replace(entries) -> tuple[tuple[re.Pattern, str], ...]:
+def _regex(source: str, notation: Notation, where: str) -> re.Pattern:
+    """A regex of the rewrites section, {name} standing for the words of a word list."""
+    def words(match: re.Match) -> str:
+        name = match.group(1).strip()
+        if name not in notation.words:
+            raise RulesProblem(f"{where}: unknown word list {{{name}}} (see words)")
+        return "(?:" + "|".join(map(re.escape, sorted(notation.words[name], key=len, reverse=True))) + ")"
+
+    try:
+        pattern = re.compile(WORD_REF.sub(words, source))
+    except re.error as exc:
+        raise RulesProblem(f"{where}: not a valid regex ({exc})") from None
+    if pattern.match(""):
+        raise RulesProblem(f"{where}: a regex that matches empty text")
+    return pattern
+
+
+def _pushing(entries, notation: Notation) -> tuple[re.Pattern, ...]:
+    if entries is None:
+        return ()
+    if not isinstance(entries, list) or not all(isinstance(e, str) and e for e in entries):
+        raise RulesProblem("rewrites.pushing: must be a list of regexes")
+    return tuple(_regex(e, notation, f"rewrites.pushing entry {n}") for n, e in enumerate(entries, 1))
+
+
+def _replace(entries, notation: Notation) -> tuple[tuple[re.Pattern, str], ...]:
     if entries is None:
         return ()
     if not isinstance(entries, list):
@@ -104,12 +134,7 @@ def _replace(entries) -> tuple[tuple[re.Pattern, str], ...]:
         if not (isinstance(entry, dict) and set(entry) == {"from", "to"}
                 and isinstance(entry["from"], str) and isinstance(entry["to"], str) and entry["from"]):
             raise RulesProblem(f"{where}: must be {{from: regex, to: text}}")
-        try:
-            pattern = re.compile(entry["from"])
-        except re.error as exc:
-            raise RulesProblem(f"{where}: not a valid regex ({exc})") from None
-        if pattern.match(""):
-            raise RulesProblem(f"{where}: a regex that matches empty text")
+        pattern = _regex(entry["from"], notation, where)
         for number, name in _GROUP_REF.findall(entry["to"]):
             ref = name or number
             if not (ref.isdigit() and int(ref) <= pattern.groups or ref in pattern.groupindex):
