@@ -32,6 +32,11 @@ class Base(DeclarativeBase):
     pass
 
 
+# The estate that migration 0004 creates and to which 0006s attaches a single-estate deployment's data;
+# what has no estate of its own (a ticket written without one) belongs to it.
+DEFAULT_ESTATE_ID = 1
+
+
 class Resident(Base):
     """A person writing to the Official Account, remembered by openid."""
     __tablename__ = "residents"
@@ -44,6 +49,7 @@ class Resident(Base):
     unit: Mapped[str | None] = mapped_column(String(8))
     room: Mapped[str | None] = mapped_column(String(8))
     address_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    estate_id: Mapped[int | None] = mapped_column(ForeignKey("estates.id", ondelete="SET NULL"))  # of the address
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_message_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -66,6 +72,7 @@ class Ticket(Base):
         Index("ix_tickets_resident_status", "resident_id", "status"),
         Index("ix_tickets_building", "building", "unit", "room"),
         Index("ix_tickets_created_at", "created_at"),
+        Index("ix_tickets_estate_status", "estate_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +81,10 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16), default="new")
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     category: Mapped[str | None] = mapped_column(String(24))
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), default=DEFAULT_ESTATE_ID,
+                                           server_default=text(str(DEFAULT_ESTATE_ID)))
+    house_id: Mapped[int | None] = mapped_column(ForeignKey("houses.id", ondelete="SET NULL"))  # when the roster knows it
+    public_area: Mapped[str | None] = mapped_column(String(32))       # a repair of a shared place: no house
     building: Mapped[str | None] = mapped_column(String(8))
     unit: Mapped[str | None] = mapped_column(String(8))
     room: Mapped[str | None] = mapped_column(String(8))
@@ -188,6 +199,7 @@ class Staff(Base):
     name: Mapped[str] = mapped_column(String(32))
     role: Mapped[str] = mapped_column(String(16), default="staff")      # staff | manager
     groups: Mapped[list] = mapped_column(JSONText, default=list)         # chat ids of their staff groups
+    estate_ids: Mapped[list | None] = mapped_column(JSONText)            # their estates; None: every estate
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -286,3 +298,6 @@ class Alert(Base):
     level: Mapped[int] = mapped_column(Integer, default=1)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+from . import estate_models  # noqa: E402,F401  (tickets and residents refer to estates: one metadata)
