@@ -32,9 +32,7 @@ class Base(DeclarativeBase):
     pass
 
 
-# The estate that migration 0004 creates and to which 0006s attaches a single-estate deployment's data;
-# what has no estate of its own (a ticket written without one) belongs to it.
-DEFAULT_ESTATE_ID = 1
+DEFAULT_ESTATE_ID = 1  # created by migration 0004; 0006s attaches a single-estate deployment's data to it
 
 
 class Resident(Base):
@@ -81,8 +79,7 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16), default="new")
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     category: Mapped[str | None] = mapped_column(String(24))
-    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), default=DEFAULT_ESTATE_ID,
-                                           server_default=text(str(DEFAULT_ESTATE_ID)))
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), default=DEFAULT_ESTATE_ID, server_default=text("1"))
     house_id: Mapped[int | None] = mapped_column(ForeignKey("houses.id", ondelete="SET NULL"))  # when the roster knows it
     public_area: Mapped[str | None] = mapped_column(String(32))       # a repair of a shared place: no house
     building: Mapped[str | None] = mapped_column(String(8))
@@ -298,6 +295,5 @@ class Alert(Base):
     level: Mapped[int] = mapped_column(Integer, default=1)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
 
 from . import estate_models  # noqa: E402,F401  (tickets and residents refer to estates: one metadata)

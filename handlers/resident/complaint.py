@@ -8,7 +8,7 @@ from nlu.text import fold
 
 from ..desk import Turn
 from ..tickets import tickets
-from . import replies, residents
+from . import places, replies, residents
 from .parsed import Parsed
 
 # Dissatisfaction with how people serve residents (seed 001: 服务质量投诉 逐级上报至项目经理).
@@ -24,6 +24,7 @@ def start(turn: Turn, parsed: Parsed) -> str:
     draft.building, draft.unit, draft.room = (parsed.first("building"), parsed.first("unit"), parsed.first("room")) \
         if parsed.has_address else residents.address_of(turn)
     draft.phone = parsed.first("phone")
+    draft.estate_id = places.estate_of(turn, parsed.estate_id)
     draft.for_manager = topic in tickets.SERVICE_QUALITY or bool(_SERVICE_CUE.search(fold(parsed.text)))
     residents.learn(turn, parsed)
     repeat = tickets.find_repeat(turn, draft)

@@ -15,7 +15,7 @@ from storage import queries
 from ..desk import Turn
 from ..tickets import deadlines, tickets
 from ..tickets.cards import show_card
-from . import replies, residents
+from . import places, replies, residents
 from .parsed import Parsed
 from .timeparse import parse as parse_time
 
@@ -68,6 +68,9 @@ def resume(turn: Turn, slots: dict, parsed: Parsed) -> str:
 def _fill(turn: Turn, draft: tickets.Draft, parsed: Parsed, awaiting: str | None) -> bool:
     """Take whatever the message gives; True when it answered what was asked."""
     answered = False
+    if parsed.estate_id and parsed.estate_id != draft.estate_id:
+        draft.estate_id, draft.house_id = parsed.estate_id, None
+        answered |= awaiting == "estate"
     building, unit, room = parsed.first("building"), parsed.first("unit"), parsed.first("room")
     if building or room:
         if building:
@@ -77,6 +80,10 @@ def _fill(turn: Turn, draft: tickets.Draft, parsed: Parsed, awaiting: str | None
         if room:
             draft.room = room
         answered |= awaiting in ("address", "confirm_address")
+    elif unit and awaiting == "address" and draft.building:  # "2单元" answering which unit
+        draft.unit, answered = unit, True
+    if draft.public_area is None and draft.location is None:
+        draft.public_area = places.public_area(turn, draft.estate_id, parsed.text)
     if parsed.first("phone"):
         draft.phone = parsed.first("phone")
         answered |= awaiting == "phone"
@@ -104,7 +111,14 @@ def _when(turn: Turn, local_moment) -> str:
 
 
 def _needs_room(draft: tickets.Draft) -> bool:
-    return draft.category not in PUBLIC_CATEGORIES and draft.location is None
+    return draft.category not in PUBLIC_CATEGORIES and draft.location is None and draft.public_area is None
+
+
+def _has_place(draft: tickets.Draft) -> bool:
+    """A location, a public area that needs no building, or an address complete enough for the fault."""
+    if draft.location or (draft.public_area and not places.needs_building(draft.public_area)):
+        return True
+    return bool(draft.building and (draft.room or not _needs_room(draft)))
 
 
 def _advance(turn: Turn, draft: tickets.Draft, slots: dict) -> str:
@@ -116,16 +130,23 @@ def _advance(turn: Turn, draft: tickets.Draft, slots: dict) -> str:
         return _finish_repeat(turn, repeat, draft)
     if not draft.description and "description" not in given_up:
         return _ask(turn, draft, slots, "description")
-    has_place = draft.location or (draft.building and (draft.room or not _needs_room(draft)))
-    if not has_place and "address" not in given_up:
+    draft.estate_id = places.estate_of(turn, draft.estate_id)
+    if draft.estate_id is None and "estate" not in given_up:
+        return _ask(turn, draft, slots, "estate", text=places.ask_estate(turn))
+    if not _has_place(draft) and "address" not in given_up:
         stored = residents.address_of(turn)
-        if stored[0] and stored[2] and not slots.get("declined_stored") and not draft.building:
+        same_estate = turn.resident.estate_id in (None, draft.estate_id)  # not an address in another estate
+        if stored[0] and stored[2] and same_estate and not slots.get("declined_stored") and not draft.building:
             if turn.resident.address_confirmed:
                 draft.building, draft.unit, draft.room = stored
             else:
                 return _ask(turn, draft, slots, "confirm_address")
         else:
             return _ask(turn, draft, slots, "address")
+    if "address" not in given_up and not draft.location:
+        question = places.check(turn, draft, _needs_room(draft))
+        if question is not None:
+            return _not_in_roster(turn, draft, slots, question)
     if not (draft.phone or turn.resident.phone) and "phone" not in given_up:
         return _ask(turn, draft, slots, "phone")
     if not draft.urgent and not draft.preferred_time and "time" not in given_up:
@@ -144,16 +165,25 @@ def add_attachment(turn: Turn, slots: dict, attachment_id: int, location: dict |
 
 def reask(turn: Turn, slots: dict) -> str:
     """The question the conversation waits on, asked again (after an interleaved answer)."""
-    return _question(turn, tickets.Draft.from_slots(slots), slots.get("awaiting") or "description")
+    return slots.get("question") or _question(turn, tickets.Draft.from_slots(slots), slots.get("awaiting") or "description")
 
 
-def _ask(turn: Turn, draft: tickets.Draft, slots: dict, what: str, again: bool = False) -> str:
-    keep = {k: slots[k] for k in ("given_up", "declined_stored") if k in slots}
+def _not_in_roster(turn: Turn, draft: tickets.Draft, slots: dict, question: str) -> str:
+    """The address is not a house of the estate: ask about it politely, twice at most; then the desk
+    settles it by phone, and the ticket carries only what exists."""
+    tries = slots.get("roster_tries", 0) + 1
+    if tries > MAX_TRIES:
+        return _advance(turn, draft, {**slots, "given_up": sorted({*slots.get("given_up", []), "address"})})
+    return _ask(turn, draft, {**slots, "roster_tries": tries}, "address", text=question)
+
+
+def _ask(turn: Turn, draft: tickets.Draft, slots: dict, what: str, again: bool = False, text: str | None = None) -> str:
+    keep = {k: slots[k] for k in ("given_up", "declined_stored", "roster_tries") if k in slots}
     tries = slots.get("tries", 0) if slots.get("awaiting") == what else 0
     queries.save_conversation(turn.session, turn.resident.id, STATE,
-                              {**draft.to_slots(), **keep, "awaiting": what, "tries": tries},
+                              {**draft.to_slots(), **keep, "awaiting": what, "tries": tries, "question": text},
                               turn.now + turn.desk.minutes("CONVERSATION_TTL_MINUTES"))
-    return _question(turn, draft, what, again)
+    return text or _question(turn, draft, what, again)
 
 
 def _question(turn: Turn, draft: tickets.Draft, what: str, again: bool = False) -> str:
@@ -163,6 +193,8 @@ def _question(turn: Turn, draft: tickets.Draft, what: str, again: bool = False) 
         if again:
             return replies.ASK_ADDRESS_AGAIN
         return replies.ASK_PUBLIC_PLACE if not _needs_room(draft) else replies.ASK_ADDRESS
+    if what == "estate":
+        return places.ask_estate(turn)
     questions = {"description": (replies.ASK_DESCRIPTION, replies.ASK_DESCRIPTION),
                  "phone": (replies.ASK_PHONE, replies.ASK_PHONE_AGAIN),
                  "time": (replies.ASK_TIME, replies.ASK_TIME_AGAIN)}
@@ -209,7 +241,7 @@ def reschedule(turn: Turn, parsed: Parsed) -> str | None:
     ticket = candidates[0]
     agreed = turn.desk.to_utc(preference.at)
     ticket.preferred_time = _when(turn, preference.at)
-    ticket.due_at = deadlines.promised(turn.desk, "repair", False, turn.now, agreed)
+    ticket.due_at = deadlines.promised(turn.desk, "repair", False, turn.now, agreed, ticket.estate_id)
     ticket.updated_at = turn.now
     queries.add_event(turn.session, ticket, turn.actor, "time_changed", turn.now,
                       {"preferred_time": ticket.preferred_time, "words": parsed.text})

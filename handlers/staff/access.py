@@ -5,6 +5,7 @@ from __future__ import annotations
 from storage.models import Staff, Ticket
 
 from ..desk import Desk
+from ..estates import scope
 from ..messages import StaffAction
 from ..tickets.routing import staff_chats
 
@@ -18,8 +19,8 @@ def refusal(desk: Desk, action: StaffAction, member: Staff | None) -> str | None
     """Why this action may not go ahead (IGNORE, or the answer to give), None when it may."""
     if action.kind == "message" and action.replying_to is None and not action.chat_private:
         return IGNORE
-    managers_chat = action.chat_id in desk.config["TELEGRAM_MANAGER_CHAT_IDS"]
-    if not action.chat_private and not managers_chat and action.chat_id not in staff_chats(desk.config):
+    managers_chat = action.chat_id in manager_chats(desk)
+    if not action.chat_private and not managers_chat and action.chat_id not in staff_chats(desk):
         return NOT_A_STAFF_CHAT
     if member is None:
         return NO_PERMISSION
@@ -29,6 +30,19 @@ def refusal(desk: Desk, action: StaffAction, member: Staff | None) -> str | None
             and action.chat_id not in member.groups:
         return NO_PERMISSION
     return None
+
+
+def manager_chats(desk: Desk) -> set[int]:
+    """The managers' chats of the company and of every estate."""
+    chats = set(desk.config["TELEGRAM_MANAGER_CHAT_IDS"]) | set(desk.settings.for_estate(None)["manager_chats"])
+    for estate in desk.estates.estates():
+        chats |= set(desk.estate_settings(estate.id)["manager_chats"])
+    return chats
+
+
+def ticket_refusal(desk: Desk, member: Staff, ticket: Ticket | None) -> str | None:
+    """Why this member may not see or act on this ticket (outside their estates), None when they may."""
+    return scope.refusal(desk, member, ticket)
 
 
 def manages(member: Staff) -> bool:

@@ -19,7 +19,7 @@ from .access import actor, manages
 
 def relay(work: Work, action: StaffAction, member: Staff, ticket: Ticket, text: str) -> None:
     """A staff reply to a ticket's resident: checked by the etiquette filter, then sent or stopped."""
-    verdict = work.desk.etiquette.check(text)
+    verdict = work.desk.etiquette_for(ticket.estate_id).check(text)  # with the estate's own banned phrases
     if not verdict.allowed:
         _blocked(work, action, member, ticket, verdict)
         return

@@ -89,7 +89,7 @@ def render(desk: Desk, ticket: Ticket) -> Card:
 
 def show_card(work: Work, ticket: Ticket) -> None:
     """Put the ticket's card in its staff group, or refresh the one there (it is rendered when sent)."""
-    chat = staff_chat_for(work.desk.config, ticket)
+    chat = staff_chat_for(work.desk, ticket)
     if chat:
         outbox.card(work, ticket.id, chat)
 

@@ -32,13 +32,17 @@ REASONS = {
 LEVEL_NAMES = {1: "主管", 2: "项目经理"}
 
 
-def recipients(work: Work, level: int) -> list[int]:
-    """Chats that receive an alert of this level (private chats are Telegram user ids)."""
+def recipients(work: Work, level: int, estate_id: int | None = None, every_estate: bool = False) -> list[int]:
+    """Chats that receive an alert of this level about an estate (None: the company's): the estate's
+    managers' chats, its 主管 (and 项目经理 at level 2) named in its settings, and the staff of those
+    roles who serve it (private chats are Telegram user ids)."""
+    settings = work.desk.settings.for_estate(estate_id)
     roles = ("supervisor",) if level == 1 else ("supervisor", "manager")
-    people = queries.user_ids_with_role(work.session, roles)
+    named = settings["supervisors"] + (settings["managers"] if level == 2 else [])
+    people = named + queries.user_ids_with_role(work.session, roles, estate_id, every_estate)
     if level == 1 and not people:  # no supervisors registered: the managers are the first level
-        people = queries.user_ids_with_role(work.session, ("manager",))
-    return list(dict.fromkeys([*work.desk.config["TELEGRAM_MANAGER_CHAT_IDS"], *people]))
+        people = settings["managers"] + queries.user_ids_with_role(work.session, ("manager",), estate_id, every_estate)
+    return list(dict.fromkeys([*settings["manager_chats"], *people]))
 
 
 def raise_alert(work: Work, ticket: Ticket, reason: str, level: int = 1, dedup: str | None = None,
@@ -56,7 +60,7 @@ def raise_alert(work: Work, ticket: Ticket, reason: str, level: int = 1, dedup: 
     queries.add_event(work.session, ticket, "system", "escalated", work.now,
                       {"reason": reason, "level": level, "to": LEVEL_NAMES[level]})
     buttons = ((Button("查看处理记录", HISTORY, ticket.id), Button("我来接手", TAKE_OVER, ticket.id)),)
-    for chat in recipients(work, level):
+    for chat in recipients(work, level, ticket.estate_id):
         outbox.to_staff(work, chat, text, ticket_id=ticket.id, buttons=buttons)
     return True
 

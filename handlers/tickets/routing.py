@@ -1,22 +1,35 @@
 """Which staff group a ticket belongs to: the one showing its card, else the group its category or kind
-is routed to (TELEGRAM_GROUP_ROUTES), else the default staff group."""
+is routed to by its estate's settings (group_routes), else the estate's staff group. Without settings of
+their own, estates take the company's, then TELEGRAM_GROUP_ROUTES and TELEGRAM_STAFF_CHAT_ID."""
 from __future__ import annotations
 
 from storage.models import Ticket
 
 
-def staff_chats(config: dict) -> set[int]:
-    """Every configured staff group."""
-    chats = {config["TELEGRAM_STAFF_CHAT_ID"]} | {chat for _key, chat in config["TELEGRAM_GROUP_ROUTES"]}
+def _groups(estate) -> set[int]:
+    return {estate["staff_group"], *estate["group_routes"].values()}
+
+
+def staff_chats(desk) -> set[int]:
+    """Every staff group of every estate (and the company's)."""
+    chats = _groups(desk.estate_settings(None)) | _groups(desk.settings.for_estate(None))
+    for estate in desk.estates.estates():
+        chats |= _groups(desk.estate_settings(estate.id))
     return {c for c in chats if c}
 
 
-def routed_group(config: dict, ticket: Ticket) -> int | None:
-    """The staff group a ticket is routed to: by category, then kind, else the default group."""
-    routes = dict(config["TELEGRAM_GROUP_ROUTES"])
-    return routes.get(ticket.category or "") or routes.get(ticket.kind) or config["TELEGRAM_STAFF_CHAT_ID"] or None
+def estates_of_chat(desk, chat_id: int) -> set[int]:
+    """The estates whose cards go to this staff group (a group may serve several estates)."""
+    return {estate.id for estate in desk.estates.estates() if chat_id in _groups(desk.estate_settings(estate.id))}
 
 
-def staff_chat_for(config: dict, ticket: Ticket) -> int | None:
+def routed_group(desk, ticket: Ticket) -> int | None:
+    """The staff group a ticket is routed to: by category, then kind, else the estate's staff group."""
+    estate = desk.estate_settings(ticket.estate_id)
+    routes = estate["group_routes"]
+    return routes.get(ticket.category or "") or routes.get(ticket.kind) or estate["staff_group"] or None
+
+
+def staff_chat_for(desk, ticket: Ticket) -> int | None:
     """The staff group that hears about a ticket: where its card is, else where it is routed."""
-    return ticket.staff_chat_id or routed_group(config, ticket)
+    return ticket.staff_chat_id or routed_group(desk, ticket)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from nlu.text import fold, is_cjk
 from storage import queries
-from storage.models import Ticket
+from storage.models import DEFAULT_ESTATE_ID, Ticket
 
 from .. import jobs
 from ..desk import Turn
@@ -24,6 +24,9 @@ class Draft:
     """What is known about a request before it becomes a ticket."""
     kind: str
     description: str = ""
+    estate_id: int | None = None           # None until known: the default estate
+    house_id: int | None = None            # the roster's house, when the address was checked
+    public_area: str | None = None         # a shared place (电梯, 北门): no house needed
     words: list[str] = field(default_factory=list)
     category: str | None = None
     urgent: bool = False
@@ -60,7 +63,7 @@ class Draft:
 
 def due_at(turn: Turn, draft: Draft) -> datetime:
     """When the desk must have acted: arrival for repairs, a reply for complaints and inquiries."""
-    return deadlines.promised(turn.desk, draft.kind, draft.urgent, turn.now, draft.agreed_at)
+    return deadlines.promised(turn.desk, draft.kind, draft.urgent, turn.now, draft.agreed_at, draft.estate_id)
 
 
 def open_ticket(turn: Turn, draft: Draft) -> Ticket:
@@ -71,7 +74,8 @@ def open_ticket(turn: Turn, draft: Draft) -> Ticket:
     code = f"{prefix}-{day}-{queries.next_code_number(session, prefix, day):04d}"
     ticket = queries.insert_ticket(
         session, code=code, kind=draft.kind, status="new", urgent=draft.urgent, category=draft.category,
-        building=draft.building, unit=draft.unit, room=draft.room,
+        building=draft.building, unit=draft.unit, room=draft.room, estate_id=draft.estate_id or DEFAULT_ESTATE_ID,
+        house_id=draft.house_id, public_area=draft.public_area,
         description=draft.description or (draft.words[0] if draft.words else ""),
         resident_words="\n".join(draft.words), preferred_time=draft.preferred_time,
         contact_phone=draft.phone or turn.resident.phone, contact_name=draft.name or turn.resident.name,
@@ -160,5 +164,5 @@ def reopen(work, ticket: Ticket, actor: str, reason: str) -> None:
     """Back to work: a finished ticket that is not fixed, with fresh deadlines from now."""
     ticket.status, ticket.reopened_at, ticket.updated_at = "reopened", work.now, work.now
     ticket.closed_at = None
-    ticket.due_at = deadlines.promised(work.desk, ticket.kind, ticket.urgent, work.now)
+    ticket.due_at = deadlines.promised(work.desk, ticket.kind, ticket.urgent, work.now, estate_id=ticket.estate_id)
     queries.add_event(work.session, ticket, actor, "reopened", work.now, {"reason": reason})

@@ -1,0 +1,36 @@
+"""Which estates a member of staff serves, and so which tickets they see and act on (issue 14 item 5).
+
+A member's estates are `staff.estate_ids` (`wuye staff add … --estate 锦绣花园 --estate 阳光城`); a member
+with none listed serves every estate, as every member did before estates existed. The Telegram ids an
+estate names in its `supervisors` and `managers` settings serve that estate too, so a 项目经理 may hold
+several estates from either side.
+"""
+from __future__ import annotations
+
+OTHER_ESTATE = "无权限：工单 {code} 属于{estate}，不在您负责的小区范围内。"
+
+
+def estates_of(desk, member) -> frozenset[int] | None:
+    """The estates a member serves; None for every estate."""
+    if member is None:
+        return frozenset()
+    listed = getattr(member, "estate_ids", None)
+    if not listed:
+        return None
+    named = {estate.id for estate in desk.estates.estates()
+             if member.telegram_user_id in (*desk.estate_settings(estate.id)["supervisors"],
+                                            *desk.estate_settings(estate.id)["managers"])}
+    return frozenset(listed) | named
+
+
+def serves(desk, member, estate_id: int | None) -> bool:
+    """True when the member may see and act on a ticket of this estate."""
+    estates = estates_of(desk, member)
+    return estates is None or estate_id in estates
+
+
+def refusal(desk, member, ticket) -> str | None:
+    """The polite refusal when a ticket lies outside the member's estates, else None."""
+    if ticket is None or serves(desk, member, ticket.estate_id):
+        return None
+    return OTHER_ESTATE.format(code=ticket.code, estate=desk.estate_name(ticket.estate_id) or "其他小区")
