@@ -205,6 +205,9 @@ def _open(turn: Turn, draft: tickets.Draft, given_up: set[str]) -> str:
     queries.clear_conversation(turn.session, turn.resident.id)
     if not draft.phone:
         draft.phone = turn.resident.phone
+    resident = turn.resident
+    if resident.estate_id is None and (resident.building, resident.room) == (draft.building, draft.room):
+        resident.estate_id = draft.estate_id  # the estate of the stored address, learnt once it was asked
     ticket = tickets.open_ticket(turn, draft)
     if given_up:
         queries.add_event(turn.session, ticket, "system", "needs_phone_call", turn.now,
