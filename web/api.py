@@ -121,7 +121,8 @@ def _json_error(error):
 
 @blueprint.get("/reports")
 def report():
-    """Managers' figures over local dates ?from=YYYY-MM-DD&to=YYYY-MM-DD (default: the last 30 days)."""
+    """Managers' figures over local dates ?from=YYYY-MM-DD&to=YYYY-MM-DD (default: the last 30 days), of the
+    whole company or of one estate (?estate=name, code or alias)."""
     desk = current_app.extensions["wuye"]
     today = desk.local(desk.now()).date()
     try:
@@ -131,5 +132,11 @@ def report():
         abort(400, "from and to must be dates such as 2026-11-01")
     if first > last or (last - first).days > 366:
         abort(400, "from must not be after to, and the period at most a year")
+    estate_ids = None
+    if request.args.get("estate"):
+        estate = desk.estates.named(request.args["estate"])
+        if estate is None:
+            abort(404, f"no estate named {request.args['estate']!r}")
+        estate_ids = frozenset({estate.id})
     with session_scope(desk.sessions) as session:
-        return jsonify(reports.summary(desk, session, first, last))
+        return jsonify(reports.summary(desk, session, first, last, estate_ids))

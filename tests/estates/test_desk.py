@@ -272,3 +272,26 @@ def test_reports_per_estate_and_company_wide(resident, desk, estates):
         jx = reports.summary(desk, session, today, today, frozenset({estates["锦绣花园"]}))
     assert company["tickets"] == {"repair": 2} and jx["tickets"] == {"repair": 1}
     assert company["open_backlog"] == {"repair": 2} and jx["open_backlog"] == {"repair": 1}
+
+
+def test_the_daily_digest_per_estate_and_company_wide(desk, estates):
+    from handlers.tickets import digest
+    with session_scope(desk.sessions) as session:
+        session.add_all([Staff(telegram_user_id=14, name="总经理", role="manager", groups=[]),
+                         Staff(telegram_user_id=15, name="阳经理", role="manager", groups=[], estate_ids=[estates["阳光城"]])])
+    digest.send(desk)
+    texts = {}
+    for row in rows(desk, OutboxMessage):
+        texts.setdefault(row.recipient, []).append(row.payload["text"])
+    assert len(texts["14"]) == 1 and texts["14"][0].startswith("📊 物业服务日报")       # the whole company
+    assert len(texts["15"]) == 1 and texts["15"][0].startswith("📊 阳光城 物业服务日报")  # their estate only
+
+
+def test_the_api_reports_one_estate(resident, desk, estates, client):
+    resident.say("锦绣花园3栋2单元1201室 卧室灯不亮了，请派师傅修一下 电话13812345678 随时")
+    headers = {"Authorization": f"Bearer {desk.config['ADMIN_TOKEN']}"}
+    company = client.get("/api/reports", headers=headers).get_json()
+    sun = client.get("/api/reports", query_string={"estate": "阳光城"}, headers=headers).get_json()
+    jx = client.get("/api/reports", query_string={"estate": "JX"}, headers=headers).get_json()
+    assert (company["tickets"], jx["tickets"], sun["tickets"]) == ({"repair": 1}, {"repair": 1}, {})
+    assert client.get("/api/reports", query_string={"estate": "火星"}, headers=headers).status_code == 404
