@@ -295,3 +295,15 @@ def test_the_api_reports_one_estate(resident, desk, estates, client):
     jx = client.get("/api/reports", query_string={"estate": "JX"}, headers=headers).get_json()
     assert (company["tickets"], jx["tickets"], sun["tickets"]) == ({"repair": 1}, {"repair": 1}, {})
     assert client.get("/api/reports", query_string={"estate": "火星"}, headers=headers).status_code == 404
+
+
+def test_staff_are_given_their_estates_on_the_command_line(app, desk, estates):
+    from handlers.staff.cli import staff_cli
+    runner = app.test_cli_runner()
+    result = runner.invoke(staff_cli, ["add", "21", "林经理", "--role", "manager", "--estate", "JX", "--estate", "阳光城"])
+    assert result.exit_code == 0 and "锦绣花园, 阳光城" in result.output
+    [member] = rows(desk, Staff, telegram_user_id=21)
+    assert sorted(member.estate_ids) == sorted([estates["锦绣花园"], estates["阳光城"]])
+    assert "锦绣花园,阳光城" in runner.invoke(staff_cli, ["list"]).output
+    refused = runner.invoke(staff_cli, ["add", "22", "小周", "--estate", "火星"])
+    assert refused.exit_code != 0 and "火星" in refused.output and rows(desk, Staff, telegram_user_id=22) == []
