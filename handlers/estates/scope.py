@@ -10,23 +10,16 @@ from __future__ import annotations
 OTHER_ESTATE = "无权限：工单 {code} 属于{estate}，不在您负责的小区范围内。"
 
 
-def estates_of(desk, member) -> frozenset[int] | None:
-    """The estates a member serves; None for every estate."""
-    if member is None:
-        return frozenset()
-    listed = getattr(member, "estate_ids", None)
-    if not listed:
-        return None
-    named = {estate.id for estate in desk.estates.estates()
-             if member.telegram_user_id in (*desk.estate_settings(estate.id)["supervisors"],
-                                            *desk.estate_settings(estate.id)["managers"])}
-    return frozenset(listed) | named
-
-
 def serves(desk, member, estate_id: int | None) -> bool:
-    """True when the member may see and act on a ticket of this estate."""
-    estates = estates_of(desk, member)
-    return estates is None or estate_id in estates
+    """True when the member may see and act on a ticket of this estate: no estates listed (every
+    estate), the estate listed, or their Telegram id among the estate's supervisors or managers."""
+    if member is None:
+        return False
+    listed = getattr(member, "estate_ids", None)
+    if not listed or estate_id in listed:
+        return True
+    settings = desk.estate_settings(estate_id)
+    return member.telegram_user_id in (*settings["supervisors"], *settings["managers"])
 
 
 def refusal(desk, member, ticket) -> str | None:

@@ -45,9 +45,10 @@ def send(desk: Desk) -> str:
         everyone = _chats(work, None, every_estate=len(estates) > 1)
         sent += _send(work, reports.summary(desk, work.session, yesterday, yesterday), everyone)
         for estate in estates if len(estates) > 1 else ():
-            figures = reports.summary(desk, work.session, yesterday, yesterday, frozenset({estate.id}))
-            figures["estate_name"] = estate.name
-            sent += _send(work, figures, [chat for chat in _chats(work, estate.id) if chat not in everyone])
+            chats = [chat for chat in _chats(work, estate.id) if chat not in everyone]
+            if chats:  # an estate nobody reads separately costs no queries
+                figures = reports.summary(desk, work.session, yesterday, yesterday, frozenset({estate.id}))
+                sent += _send(work, {**figures, "estate_name": estate.name}, chats)
     ensure_scheduled(desk)
     return f"digest for {yesterday} to {sent} chats"
 

@@ -18,11 +18,6 @@ def staff_chats(desk) -> set[int]:
     return {c for c in chats if c}
 
 
-def estates_of_chat(desk, chat_id: int) -> set[int]:
-    """The estates whose cards go to this staff group (a group may serve several estates)."""
-    return {estate.id for estate in desk.estates.estates() if chat_id in _groups(desk.estate_settings(estate.id))}
-
-
 def routed_group(desk, ticket: Ticket) -> int | None:
     """The staff group a ticket is routed to: by category, then kind, else the estate's staff group."""
     estate = desk.estate_settings(ticket.estate_id)
