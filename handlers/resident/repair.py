@@ -28,7 +28,7 @@ _VISIT_CUE = re.compile(r"来|上门|在家|方便|有空|有人")
 
 def start(turn: Turn, parsed: Parsed, attachment_ids: list[int] | None = None) -> str:
     """A new repair request from a message."""
-    draft = tickets.Draft(kind="repair", words=[parsed.text], description=parsed.text)
+    draft = tickets.Draft(kind="repair", words=[parsed.text], description=parsed.text, secondary=parsed.secondary)
     draft.attachment_ids = list(attachment_ids or [])
     _fill(turn, draft, parsed, awaiting=None)
     return _advance(turn, draft, {})

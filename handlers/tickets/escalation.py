@@ -28,6 +28,7 @@ REASONS = {
     "missed_resolve": "超过办结时限", "repeat_report": "住户再次反映同一问题", "dissatisfied": "回访不满意",
     "not_fixed": "回访反映问题仍未解决", "service_quality": "服务质量投诉", "unresolved": "升级后仍未解决",
     "etiquette": "员工多次使用服务禁用语",
+    "handling_complaint": "住户报修时对处理情况不满",
 }
 LEVEL_NAMES = {1: "主管", 2: "项目经理"}
 

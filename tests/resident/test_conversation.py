@@ -116,6 +116,22 @@ def test_a_second_report_joins_the_open_ticket_and_escalates(resident, desk):
     assert actions.count("repeat_report") == 1 and "escalated" in actions
 
 
+def test_a_repair_that_complains_about_handling_escalates_and_keeps_the_complaint(resident, desk):
+    resident.say("3栋2单元1201 卫生间水管漏水三天了还没人来修，你们物业到底管不管 电话13812345678 随时")
+    [ticket] = rows(desk, Ticket)
+    assert ticket.kind == "repair" and ticket.escalated and "不满" in ticket.escalation_reason
+    events = {e.action: e.detail for e in rows(desk, TicketEvent)}
+    assert events["secondary_intent"] == {"intent": "complaint"}
+    assert events["escalated"]["reason"] == "handling_complaint"
+
+
+def test_a_plain_repair_has_no_secondary_intent_and_no_escalation(resident, desk):
+    resident.say("3栋2单元1201 卫生间水龙头坏了 电话13812345678 随时")
+    [ticket] = rows(desk, Ticket)
+    assert not ticket.escalated
+    assert "secondary_intent" not in [e.action for e in rows(desk, TicketEvent)]
+
+
 def test_a_different_problem_is_a_new_ticket(resident, desk):
     resident.say("3栋2单元1201 厨房水龙头一直滴水 电话13812345678 随时")
     resident.say("3栋2单元1201 卧室的门锁坏了 随时")
