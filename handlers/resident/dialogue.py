@@ -91,6 +91,8 @@ def _route(turn: Turn, parsed: Parsed, attachment_ids) -> str:
         intent = "progress"
     if parsed.urgent and intent not in ("complaint", "inquiry", "repair"):
         intent = "repair"  # an emergency is handled as one, whatever else the words resemble
+    if intent == "inform" and parsed.first("category") and (parsed.has_address or parsed.first("phone")):
+        intent = "repair"  # a fault with the details around it (我叫王小明 3栋1201 灯不亮 电话…) is a report, not a profile
     if intent == "repair":
         return repair.start(turn, parsed, attachment_ids)
     if intent == "complaint":
