@@ -40,7 +40,8 @@ def _is_cancel(parsed: Parsed) -> bool:
 def _cancel(turn: Turn, state, parsed: Parsed) -> str:
     if state is not None:
         queries.clear_conversation(turn.session, turn.resident.id)
-        return replies.CANCELLED if state.state == repair.STATE else replies.NOTHING_TO_CANCEL
+        if not state.slots.get("ticket_id"):  # with an urgent ticket already open, that ticket is called off
+            return replies.CANCELLED if state.state == repair.STATE else replies.NOTHING_TO_CANCEL
     recent = [t for t in queries.open_tickets(turn.session, turn.resident.id, statuses=("new",))
               if t.kind == "repair" and t.created_at >= turn.now - CANCEL_GRACE]
     if recent:
