@@ -15,10 +15,11 @@ from ..desk import Desk, Work
 from ..messages import StaffAction
 from ..tickets.routing import staff_chat_for, staff_chats
 
+log = logging.getLogger(__name__)
+
 NO_PERMISSION = "无权限：只有登记的物业员工可以操作工单。"
 NOT_YOUR_GROUP = "无权限：这个工单不属于您所在的员工群，请由负责该工单的员工群处理。"
 NOT_A_STAFF_CHAT = "本群未登记为物业员工群，无法处理工单。"
-log = logging.getLogger(__name__)
 IGNORE = "ignore"  # ordinary talk in a group is not for the desk: no answer at all
 MANAGING_ROLES = ("manager", "supervisor")
 

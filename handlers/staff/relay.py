@@ -14,7 +14,7 @@ from ..desk import Work
 from ..messages import StaffAction
 from ..notices import USE_SUGGESTION, Button
 from ..tickets import deadlines, escalation
-from .access import NOT_YOUR_GROUP, actor, manages, may_act
+from .access import NOT_YOUR_GROUP, actor, allowed, manages
 
 
 def relay(work: Work, action: StaffAction, member: Staff, ticket: Ticket, text: str) -> None:
@@ -47,7 +47,7 @@ def use_suggestion(work: Work, action: StaffAction, member: Staff, outbox_id: in
         outbox.answer(work, action, "这条建议已经发送或已失效。")
         return
     ticket = queries.ticket(work.session, row.ticket_id)
-    if ticket is None or not may_act(work.desk, member, ticket, action.chat_id, action.chat_private):
+    if ticket is None or not allowed(work, action, member, ticket):
         outbox.answer(work, action, NOT_YOUR_GROUP, alert=True)
         return
     if row.created_by != actor(member) and not manages(member):
