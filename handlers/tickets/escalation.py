@@ -19,7 +19,7 @@ from .. import outbox
 from ..desk import Work
 from ..notices import HISTORY, TAKE_OVER, Button
 from . import wording
-from .cards import mask_phones_in
+from .cards import masked_words
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def _text(work: Work, ticket: Ticket, reason: str, level: int, detail: dict) -> 
         lines.append(f"时限：{work.desk.local(detail['due']):%m-%d %H:%M}，{late}")
     said = detail.get("said") or (detail.get("words") or [None])[-1] or ticket.description
     if said:
-        lines.append(f"住户说：{mask_phones_in(said)[:200]}")
+        lines.append(f"住户说：{masked_words(said)[:200]}")
     return "\n".join(lines)
 
 
@@ -106,7 +106,7 @@ def check_violations(work: Work, member: Staff) -> bool:
         return False
     text = (f"🚨 升级提醒（{LEVEL_NAMES[1]}）：{REASONS['etiquette']}\n员工：{member.name}\n"
             f"近{config['ETIQUETTE_ALERT_DAYS']}天内有{len(distinct)}条回复因服务禁用语被拦截，最近一条：\n"
-            f"{mask_phones_in(distinct[-1])[:200]}")
+            f"{masked_words(distinct[-1])[:200]}")
     if not _record(work, f"etiquette:{member.id}:{since:%Y%m%d}:{len(distinct)}", None, member.id, "etiquette", 1,
                    text):
         return False

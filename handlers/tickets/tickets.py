@@ -106,6 +106,34 @@ def _keep_secondary(turn: Turn, ticket: Ticket, draft: Draft) -> None:
         escalation.raise_alert(turn, ticket, "handling_complaint", level=1, detail={"words": draft.words})
 
 
+_DETAILS = ("building", "unit", "room", "category", "location")
+
+
+def add_details(turn: Turn, ticket: Ticket, draft: Draft, said: list[str]) -> list[str]:
+    """What a resident tells after their urgent ticket was opened: added to it and its card (edited in
+    place). Returns the names of the fields that changed."""
+    changed = [name for name in _DETAILS if getattr(draft, name) and getattr(draft, name) != getattr(ticket, name)]
+    for name in changed:
+        setattr(ticket, name, getattr(draft, name))
+    phone = draft.phone or turn.resident.phone
+    if phone and phone != ticket.contact_phone:
+        ticket.contact_phone = phone
+        changed.append("phone")
+    if said:
+        ticket.resident_words = "\n".join(filter(None, [ticket.resident_words, *said]))
+    attached = queries.unattached(turn.session, draft.attachment_ids)
+    for attachment in attached:
+        attachment.ticket = ticket
+    if not (changed or said or attached):
+        return []
+    ticket.updated_at = turn.now
+    # The fields by name only: the words are kept (masked wherever shown), the number itself is not repeated.
+    queries.add_event(turn.session, ticket, turn.actor, "details_added", turn.now,
+                      {"fields": changed, "words": said})
+    show_card(turn, ticket)
+    return changed
+
+
 def find_repeat(turn: Turn, draft: Draft) -> Ticket | None:
     """An open ticket of this resident about the same problem, within REPEAT_WINDOW_DAYS."""
     since = queries.window_start(turn.now, turn.desk.config["REPEAT_WINDOW_DAYS"])

@@ -34,6 +34,13 @@ def test_everything_in_one_message_makes_the_ticket_at_once(resident, desk):
     assert timedelta(minutes=119) <= due_in <= timedelta(minutes=121)
 
 
+def test_a_report_with_the_residents_name_is_still_a_repair(resident, desk):
+    """Names, address and phone around a fault read like an "inform" to the model; the fault wins."""
+    reply = resident.say("3栋2单元1201 卧室灯不亮 我叫王小明 电话139 1234 5678 随时")
+    [ticket] = rows(desk, Ticket)
+    assert ticket.code in reply and (ticket.category, ticket.contact_phone) == ("electricity", "13912345678")
+
+
 def test_an_urgent_repair_skips_the_time_and_is_due_in_30_minutes(resident, desk):
     reply = resident.say("救命 家里燃气味很重 十七栋一单元901 电话13812345678")
     [ticket] = rows(desk, Ticket)
