@@ -42,6 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WECHAT_AES_KEY", values.aes_key, "", "EncodingAESKey; set means safe mode"),
     Setting("WECHAT_API_BASE_URL", values.url("http", "https"), "https://api.weixin.qq.com/cgi-bin/", "WeChat API base URL"),
     Setting("WECHAT_REPLAY_WINDOW_SECONDS", values.integer(1), 300, "accepted clock skew of WeChat's timestamp"),
+    Setting("WECHAT_COMPATIBLE_MODE", values.boolean, False, "with WECHAT_AES_KEY: also accept plaintext pushes"
+                                                             " (WeChat's 兼容模式, during a switch to safe mode)"),
     Setting("WECHAT_MAX_BODY_BYTES", values.integer(1024), 65536, "largest accepted WeChat push"),
     Setting("WECHAT_TEMPLATE_ID", values.text, "", "template message for replies outside the 48-hour window; empty: phone task"),
     Setting("DELIVERY_RETRY_SECONDS", values.seconds_list, (10, 60, 300, 900, 3600), "waits between delivery attempts"),
