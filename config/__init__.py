@@ -52,6 +52,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TELEGRAM_BASE_URL", values.url("http", "https"), "https://api.telegram.org/bot", "Bot API base URL"),
     Setting("TELEGRAM_STAFF_CHAT_ID", values.chat_id, 0, "staff group chat id"),
     Setting("TELEGRAM_MANAGER_CHAT_IDS", values.chat_ids, (), "comma-separated manager chat ids"),
+    Setting("TELEGRAM_BOT_USERNAME", values.text, "", "the bot's @username (commands for other bots are ignored);"
+                                                      " empty: asked of Telegram (getMe)"),
     Setting("TELEGRAM_WEBHOOK_SECRET", values.text, "", "secret token Telegram sends with webhook updates"),
     Setting("TELEGRAM_GROUP_ROUTES", values.routes, (), "categories or kinds to staff groups: 'water,lift=-1001;complaint=-1002'"),
     Setting("TELEGRAM_RATE_PER_SECOND", values.integer(1), 25, "messages per second to Telegram, all chats together"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import threading
 
@@ -12,7 +13,8 @@ from telegram import Bot  # noqa: E402  (after the setting above)
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
-__all__ = ["BadRequest", "RateLimited", "Sender", "TransportError", "sender_for"]
+__all__ = ["BadRequest", "RateLimited", "Sender", "TransportError", "bot_username", "sender_for"]
+log = logging.getLogger(__name__)
 
 
 class TransportError(Exception):
@@ -75,3 +77,17 @@ def sender_for(token: str, base_url: str) -> Sender:
     if key not in _senders:
         _senders[key] = Sender(token, base_url)
     return _senders[key]
+
+
+def bot_username(config: dict) -> str | None:
+    """The bot's @username, to tell commands for it from commands for other bots in a group:
+    TELEGRAM_BOT_USERNAME, else asked of Telegram once per process (getMe); None when unknown."""
+    if config.get("TELEGRAM_BOT_USERNAME"):
+        return config["TELEGRAM_BOT_USERNAME"].lstrip("@")
+    if not config.get("TELEGRAM_BOT_TOKEN"):
+        return None
+    try:
+        return sender_for(config["TELEGRAM_BOT_TOKEN"], config["TELEGRAM_BASE_URL"]).bot.username
+    except Exception as exc:  # Telegram unreachable: commands addressed by name wait for the next update
+        log.warning("telegram: cannot learn the bot's username: %s", exc)
+        return None

@@ -27,6 +27,8 @@ def handle(desk: Desk, action: StaffAction) -> None:
         problem = access.refusal(desk, action, member)
         if problem:
             _refuse(work, action, problem)
+        elif action.edited:
+            _edited(work, action)
         elif action.kind == "button":
             actions.press(work, action, member)
         elif action.kind == "command":
@@ -50,6 +52,19 @@ def _message(work: Work, action: StaffAction, member) -> None:
         relay.relay(work, action, member, ticket, action.text)
     elif action.chat_private:
         outbox.to_staff(work, action.chat_id, commands.HELP, reply_to=action.message)
+
+
+EDITS_NOT_RELAYED = ("修改后的消息不会再次处理，也不会发给住户（住户已收到修改前的内容）。"
+                     "如需更正，请重新回复工单卡片，或发送 /reply 工单号 更正内容。")
+
+
+def _edited(work: Work, action: StaffAction) -> None:
+    """An edit is never relayed or run a second time (the resident already has the first version and a
+    silent second copy would confuse them): a reply to a card or a command gets told so; chat is left alone."""
+    to_card = action.replying_to is not None and \
+        queries.ticket_by_card(work.session, action.chat_id, action.replying_to) is not None
+    if action.kind == "command" or to_card:
+        outbox.to_staff(work, action.chat_id, EDITS_NOT_RELAYED, reply_to=action.message)
 
 
 def _refuse(work: Work, action: StaffAction, problem: str) -> None:
