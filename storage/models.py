@@ -56,6 +56,8 @@ class Resident(Base):
 OPEN_STATUSES = ("new", "accepted", "on_site", "reopened")
 # A finished repair waits for the resident's follow-up; a new report of it means "still broken".
 UNCONFIRMED_STATUSES = OPEN_STATUSES + ("done",)
+# Every status a ticket can have.
+TICKET_STATUSES = UNCONFIRMED_STATUSES + ("closed", "cancelled")
 
 
 class Ticket(Base):
