@@ -6,7 +6,7 @@ from storage.models import Staff, Ticket
 
 from ..desk import Desk
 from ..messages import StaffAction
-from ..tickets.routing import staff_chats
+from ..tickets.routing import manager_chats, staff_chats
 
 NO_PERMISSION = "无权限：只有登记的物业员工可以操作工单。"
 NOT_A_STAFF_CHAT = "本群未登记为物业员工群，无法处理工单。"
@@ -18,7 +18,7 @@ def refusal(desk: Desk, action: StaffAction, member: Staff | None) -> str | None
     """Why this action may not go ahead (IGNORE, or the answer to give), None when it may."""
     if action.kind == "message" and action.replying_to is None and not action.chat_private:
         return IGNORE
-    managers_chat = action.chat_id in desk.config["TELEGRAM_MANAGER_CHAT_IDS"]
+    managers_chat = action.chat_id in manager_chats(desk.config)
     if not action.chat_private and not managers_chat and action.chat_id not in staff_chats(desk.config):
         return NOT_A_STAFF_CHAT
     if member is None:

@@ -12,6 +12,7 @@ from storage import queries
 from .. import outbox
 from ..desk import Desk, Work
 from ..messages import StaffAction
+from ..tickets.routing import follow_moves
 from . import access, actions, commands, relay
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ def handle(desk: Desk, action: StaffAction) -> None:
         if not queries.first_staff_update(work.session, action.update_id, work.now):
             log.info("staff update %s seen before, ignored", action.update_id)
             return
+        follow_moves(work)  # a group that became a supergroup acts under its new id
         member = queries.member(work.session, action.user_id)
         problem = access.refusal(desk, action, member)
         if problem:
