@@ -15,7 +15,7 @@ import pytest
 
 from bot.wechat import push as wechat_push
 
-from ..conftest import ADMIN_TOKEN, WECHAT_TOKEN
+from ..conftest import ADMIN_TOKEN, REDIS, WECHAT_TOKEN
 
 TELEGRAM_SECRET = "test-telegram-secret"
 
@@ -26,31 +26,39 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def gunicorn(tmp_path, nlu, nlu_var_dir, redis_url):
-    """`gunicorn 'app:create_app()' -k gthread` on SQLite and the test Redis; yields its port."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'wuye.db'}", "REDIS_URL": redis_url,
+@pytest.fixture(scope="module")
+def gunicorn(tmp_path_factory, nlu, nlu_var_dir):
+    """`gunicorn 'app:create_app()' -k gthread` on SQLite and the test Redis; yields its port once /healthz
+    answers (gunicorn accepts connections before its worker has loaded the application)."""
+    port, tmp_path = _free_port(), tmp_path_factory.mktemp("gunicorn")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'wuye.db'}", "REDIS_URL": REDIS,
            "VAR_DIR": str(nlu_var_dir), "WECHAT_TOKEN": WECHAT_TOKEN, "ADMIN_TOKEN": ADMIN_TOKEN,
            "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET, "WECHAT_MAX_BODY_BYTES": "4096", "LOG_LEVEL": "warning"}
-    root = Path(__file__).resolve().parents[2]
+    root, log = Path(__file__).resolve().parents[2], (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "app:create_app()", "-k", "gthread",
                                 "-w", "1", "--threads", "2", "--keep-alive", "5", "-b", f"127.0.0.1:{port}"],
-                               cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               cwd=root, env=env, stdout=log, stderr=log)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
-                time.sleep(0.2)
+        deadline = time.monotonic() + 180
+        while not _healthy(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"gunicorn did not start: {(tmp_path / 'gunicorn.log').read_text()[-2000:]}")
+            time.sleep(0.3)
         yield port
     finally:
         process.terminate()
         process.wait(timeout=30)
+        log.close()
+
+
+def _healthy(port: int) -> bool:
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        connection.request("GET", "/healthz")
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
 
 
 def _wechat_path() -> str:
