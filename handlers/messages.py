@@ -57,3 +57,4 @@ class StaffAction:
     press: MessageRef | None = None        # the button press, to answer it privately
     message: MessageRef | None = None      # this message, or the one the pressed button is under
     replying_to: MessageRef | None = None  # the message this one replies to
+    edited: bool = False           # an edit of a message sent before (never acted on a second time)

@@ -56,6 +56,8 @@ class Resident(Base):
 OPEN_STATUSES = ("new", "accepted", "on_site", "reopened")
 # A finished repair waits for the resident's follow-up; a new report of it means "still broken".
 UNCONFIRMED_STATUSES = OPEN_STATUSES + ("done",)
+# Every status a ticket can have.
+TICKET_STATUSES = UNCONFIRMED_STATUSES + ("closed", "cancelled")
 
 
 class Ticket(Base):
@@ -286,3 +288,13 @@ class Alert(Base):
     level: Mapped[int] = mapped_column(Integer, default=1)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ChatMove(Base):
+    """A staff chat Telegram gave a new id (a group upgraded to a supergroup): chat ids resolved from the
+    configuration are followed through these, since the environment cannot be rewritten."""
+    __tablename__ = "chat_moves"
+
+    old_chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    new_chat_id: Mapped[int] = mapped_column(BigInteger)
+    moved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

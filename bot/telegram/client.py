@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import threading
 
@@ -9,14 +10,24 @@ import threading
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from telegram import Bot  # noqa: E402  (after the setting above)
-from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError  # noqa: E402
+from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter,  # noqa: E402
+                            TelegramError)
 from telegram.request import HTTPXRequest  # noqa: E402
 
-__all__ = ["BadRequest", "RateLimited", "Sender", "TransportError", "sender_for"]
+__all__ = ["BadRequest", "ChatMoved", "RateLimited", "Sender", "TransportError", "bot_username", "sender_for"]
+log = logging.getLogger(__name__)
 
 
 class TransportError(Exception):
     """Telegram could not be reached or refused for a reason worth retrying."""
+
+
+class ChatMoved(Exception):
+    """The chat has a new id (Telegram's 400 with migrate_to_chat_id: a group became a supergroup)."""
+
+    def __init__(self, new_chat_id: int):
+        super().__init__(f"chat moved to {new_chat_id}")
+        self.new_chat_id = new_chat_id
 
 
 class RateLimited(Exception):
@@ -47,6 +58,8 @@ class Sender:
             return self._run(getattr(self.bot, method)(**kwargs))
         except RetryAfter as exc:
             raise RateLimited(_seconds(exc.retry_after)) from None
+        except ChatMigrated as exc:
+            raise ChatMoved(int(exc.new_chat_id)) from None
         except BadRequest:
             raise
         except (Forbidden, InvalidToken) as exc:
@@ -75,3 +88,17 @@ def sender_for(token: str, base_url: str) -> Sender:
     if key not in _senders:
         _senders[key] = Sender(token, base_url)
     return _senders[key]
+
+
+def bot_username(config: dict) -> str | None:
+    """The bot's @username, to tell commands for it from commands for other bots in a group:
+    TELEGRAM_BOT_USERNAME, else asked of Telegram once per process (getMe); None when unknown."""
+    if config.get("TELEGRAM_BOT_USERNAME"):
+        return config["TELEGRAM_BOT_USERNAME"].lstrip("@")
+    if not config.get("TELEGRAM_BOT_TOKEN"):
+        return None
+    try:
+        return sender_for(config["TELEGRAM_BOT_TOKEN"], config["TELEGRAM_BASE_URL"]).bot.username
+    except Exception as exc:  # Telegram unreachable: commands addressed by name wait for the next update
+        log.warning("telegram: cannot learn the bot's username: %s", exc)
+        return None

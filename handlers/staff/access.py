@@ -13,7 +13,7 @@ from storage.models import Staff, Ticket
 
 from ..desk import Desk, Work
 from ..messages import StaffAction
-from ..tickets.routing import staff_chat_for, staff_chats
+from ..tickets.routing import manager_chats, staff_chat_for, staff_chats
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def refusal(desk: Desk, action: StaffAction, member: Staff | None) -> str | None
     """Why this action may not go ahead (IGNORE, or the answer to give), None when it may."""
     if action.kind == "message" and action.replying_to is None and not action.chat_private:
         return IGNORE
-    managers_chat = action.chat_id in desk.config["TELEGRAM_MANAGER_CHAT_IDS"]
+    managers_chat = action.chat_id in manager_chats(desk.config)
     if not action.chat_private and not managers_chat and action.chat_id not in staff_chats(desk.config):
         return NOT_A_STAFF_CHAT
     if member is None:

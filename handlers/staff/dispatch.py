@@ -12,6 +12,7 @@ from storage import queries
 from .. import outbox
 from ..desk import Desk, Work
 from ..messages import StaffAction
+from ..tickets.routing import follow_moves
 from . import access, actions, commands, relay
 
 log = logging.getLogger(__name__)
@@ -23,10 +24,13 @@ def handle(desk: Desk, action: StaffAction) -> None:
         if not queries.first_staff_update(work.session, action.update_id, work.now):
             log.info("staff update %s seen before, ignored", action.update_id)
             return
+        follow_moves(work)  # a group that became a supergroup acts under its new id
         member = queries.member(work.session, action.user_id)
         problem = access.refusal(desk, action, member)
         if problem:
             _refuse(work, action, problem)
+        elif action.edited:
+            _edited(work, action)
         elif action.kind == "button":
             actions.press(work, action, member)
         elif action.kind == "command":
@@ -52,6 +56,19 @@ def _message(work: Work, action: StaffAction, member) -> None:
         relay.relay(work, action, member, ticket, action.text)
     elif action.chat_private:
         outbox.to_staff(work, action.chat_id, commands.HELP, reply_to=action.message)
+
+
+EDITS_NOT_RELAYED = ("修改后的消息不会再次处理，也不会发给住户（住户已收到修改前的内容）。"
+                     "如需更正，请重新回复工单卡片，或发送 /reply 工单号 更正内容。")
+
+
+def _edited(work: Work, action: StaffAction) -> None:
+    """An edit is never relayed or run a second time (the resident already has the first version and a
+    silent second copy would confuse them): a reply to a card or a command gets told so; chat is left alone."""
+    to_card = action.replying_to is not None and \
+        queries.ticket_by_card(work.session, action.chat_id, action.replying_to) is not None
+    if action.kind == "command" or to_card:
+        outbox.to_staff(work, action.chat_id, EDITS_NOT_RELAYED, reply_to=action.message)
 
 
 def _refuse(work: Work, action: StaffAction, problem: str) -> None:

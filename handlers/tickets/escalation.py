@@ -20,6 +20,7 @@ from ..desk import Work
 from ..notices import HISTORY, TAKE_OVER, Button
 from . import wording
 from .cards import masked_words
+from .routing import manager_chats
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def recipients(work: Work, level: int) -> list[int]:
     people = queries.user_ids_with_role(work.session, roles)
     if level == 1 and not people:  # no supervisors registered: the managers are the first level
         people = queries.user_ids_with_role(work.session, ("manager",))
-    return list(dict.fromkeys([*work.desk.config["TELEGRAM_MANAGER_CHAT_IDS"], *people]))
+    return list(dict.fromkeys([*manager_chats(work.desk.config), *people]))
 
 
 def raise_alert(work: Work, ticket: Ticket, reason: str, level: int = 1, dedup: str | None = None,
