@@ -13,7 +13,7 @@ from storage.db import session_scope
 from storage.models import OutboxMessage, Staff, TicketEvent
 
 from ..conftest import WeChatUser, rows
-from ..staffing import LI, STAFF_CHAT, WANG, ZHANG, drain, push, register_staff, settings, ticket
+from ..staffing import LI, STAFF_CHAT, ZHANG, drain, push, register_staff, settings, ticket
 
 RESIDENT = "o_resident_scope_0001"
 FULL_PHONE = "13812345678"
