@@ -188,7 +188,7 @@ class Staff(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     name: Mapped[str] = mapped_column(String(32))
-    role: Mapped[str] = mapped_column(String(16), default="staff")      # staff | manager
+    role: Mapped[str] = mapped_column(String(16), default="staff")      # staff | supervisor | manager
     groups: Mapped[list] = mapped_column(JSONText, default=list)         # chat ids of their staff groups
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from handlers.tickets import reports
-from handlers.tickets.cards import mask_phone
+from handlers.tickets.cards import mask_phone, masked_words
 from storage import queries
 from storage.db import session_scope
 from storage.models import TICKET_STATUSES, Ticket
@@ -36,22 +36,34 @@ def _iso(moment: datetime | None) -> str | None:
     return current_app.extensions["wuye"].local(moment).isoformat(timespec="seconds") if moment else None
 
 
+def _masked(value):
+    """Every string inside an event's or attachment's detail with phones and names masked (the API is a
+    console too: the full number only through an explicit, logged reveal)."""
+    if isinstance(value, str):
+        return masked_words(value)
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    return value
+
+
 def ticket_json(ticket: Ticket, with_events: bool = False) -> dict:
     """The API shape of a ticket (ARCHITECTURE.md contract, plus a few more fields)."""
     data = {
         "id": ticket.id, "code": ticket.code, "kind": ticket.kind, "status": ticket.status, "urgent": ticket.urgent,
         "category": ticket.category, "building": ticket.building, "unit": ticket.unit, "room": ticket.room,
-        "description": ticket.description, "created_at": _iso(ticket.created_at), "due_at": _iso(ticket.due_at),
+        "description": masked_words(ticket.description), "created_at": _iso(ticket.created_at), "due_at": _iso(ticket.due_at),
         "preferred_time": ticket.preferred_time, "escalated": ticket.escalated,
         "escalation_reason": ticket.escalation_reason, "for_manager": ticket.for_manager,
         "contact_phone": mask_phone(ticket.contact_phone) if ticket.contact_phone else None, "closed_at": _iso(ticket.closed_at),
         "location": ticket.location,
     }
     if with_events:
-        data["resident_words"] = ticket.resident_words
-        data["attachments"] = [{"kind": a.kind, "media_id": a.media_id, "url": a.url, "detail": a.detail,
+        data["resident_words"] = masked_words(ticket.resident_words)
+        data["attachments"] = [{"kind": a.kind, "media_id": a.media_id, "url": a.url, "detail": _masked(a.detail),
                                 "created_at": _iso(a.created_at)} for a in ticket.attachments]
-        data["events"] = [{"at": _iso(e.at), "actor": e.actor, "action": e.action, "detail": e.detail}
+        data["events"] = [{"at": _iso(e.at), "actor": e.actor, "action": e.action, "detail": _masked(e.detail)}
                           for e in ticket.events]
     return data
 

@@ -40,7 +40,8 @@ def _is_cancel(parsed: Parsed) -> bool:
 def _cancel(turn: Turn, state, parsed: Parsed) -> str:
     if state is not None:
         queries.clear_conversation(turn.session, turn.resident.id)
-        return replies.CANCELLED if state.state == repair.STATE else replies.NOTHING_TO_CANCEL
+        if not state.slots.get("ticket_id"):  # with an urgent ticket already open, that ticket is called off
+            return replies.CANCELLED if state.state == repair.STATE else replies.NOTHING_TO_CANCEL
     recent = [t for t in queries.open_tickets(turn.session, turn.resident.id, statuses=("new",))
               if t.kind == "repair" and t.created_at >= turn.now - CANCEL_GRACE]
     if recent:
@@ -91,6 +92,8 @@ def _route(turn: Turn, parsed: Parsed, attachment_ids) -> str:
         intent = "progress"
     if parsed.urgent and intent not in ("complaint", "inquiry", "repair"):
         intent = "repair"  # an emergency is handled as one, whatever else the words resemble
+    if intent == "inform" and parsed.first("category") and (parsed.has_address or parsed.first("phone")):
+        intent = "repair"  # a fault with the details around it (我叫王小明 3栋1201 灯不亮 电话…) is a report, not a profile
     if intent == "repair":
         return repair.start(turn, parsed, attachment_ids)
     if intent == "complaint":

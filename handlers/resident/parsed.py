@@ -11,6 +11,7 @@ class Parsed:
     confidence: float
     urgent: bool
     entities: dict[str, list[str]]
+    secondary: str | None = None  # a second intent in the same message (水管爆了三天还没人修，物业管不管)
 
     @classmethod
     def from_nlu(cls, result: dict) -> "Parsed":
@@ -18,8 +19,9 @@ class Parsed:
         entities: dict[str, list[str]] = {}
         for entity in result.get("entities", []):
             entities.setdefault(entity["entity"], []).append(str(entity["value"]))
+        secondary = (result.get("secondary_intent") or {}).get("name")
         return cls(result["text"], result["intent"]["name"], float(result["intent"].get("confidence", 0.0)),
-                   bool(result.get("urgent")), entities)
+                   bool(result.get("urgent")), entities, secondary)
 
     def first(self, name: str) -> str | None:
         """The first value of an entity, or None."""

@@ -11,6 +11,7 @@ import re
 
 from nlu.text import fold
 from storage import queries
+from storage.models import OPEN_STATUSES
 
 from ..desk import Turn
 from ..tickets import deadlines, tickets
@@ -28,7 +29,7 @@ _VISIT_CUE = re.compile(r"来|上门|在家|方便|有空|有人")
 
 def start(turn: Turn, parsed: Parsed, attachment_ids: list[int] | None = None) -> str:
     """A new repair request from a message."""
-    draft = tickets.Draft(kind="repair", words=[parsed.text], description=parsed.text)
+    draft = tickets.Draft(kind="repair", words=[parsed.text], description=parsed.text, secondary=parsed.secondary)
     draft.attachment_ids = list(attachment_ids or [])
     _fill(turn, draft, parsed, awaiting=None)
     return _advance(turn, draft, {})
@@ -108,29 +109,42 @@ def _needs_room(draft: tickets.Draft) -> bool:
 
 
 def _advance(turn: Turn, draft: tickets.Draft, slots: dict) -> str:
-    """Ask for the next missing thing, or open the ticket (or join an open one)."""
+    """Ask for the next missing thing, or open the ticket (or join an open one). An urgent repair opens
+    its ticket at once with whatever is known, and what is missing is asked afterwards (急修: someone
+    must be on the way while the resident is still typing)."""
     given_up = set(slots.get("given_up", []))
+    if slots.get("ticket_id"):
+        return _complete_urgent(turn, draft, slots, _missing(turn, draft, slots, given_up))
     # A second report of an open problem is settled before any question is asked.
     repeat = tickets.find_repeat(turn, draft)
     if repeat is not None:
         return _finish_repeat(turn, repeat, draft)
     if not draft.description and "description" not in given_up:
         return _ask(turn, draft, slots, "description")
+    missing = _missing(turn, draft, slots, given_up)
+    if draft.urgent:
+        return _open_urgent(turn, draft, slots, missing, given_up)
+    if missing:
+        return _ask(turn, draft, slots, missing)
+    if not draft.preferred_time and "time" not in given_up:
+        return _ask(turn, draft, slots, "time")
+    return _open(turn, draft, given_up)
+
+
+def _missing(turn: Turn, draft: tickets.Draft, slots: dict, given_up: set[str]) -> str | None:
+    """The place or the phone still to ask for (a confirmed stored address is taken as it is)."""
     has_place = draft.location or (draft.building and (draft.room or not _needs_room(draft)))
     if not has_place and "address" not in given_up:
         stored = residents.address_of(turn)
         if stored[0] and stored[2] and not slots.get("declined_stored") and not draft.building:
-            if turn.resident.address_confirmed:
-                draft.building, draft.unit, draft.room = stored
-            else:
-                return _ask(turn, draft, slots, "confirm_address")
+            if not turn.resident.address_confirmed:
+                return "confirm_address"
+            draft.building, draft.unit, draft.room = stored
         else:
-            return _ask(turn, draft, slots, "address")
+            return "address"
     if not (draft.phone or turn.resident.phone) and "phone" not in given_up:
-        return _ask(turn, draft, slots, "phone")
-    if not draft.urgent and not draft.preferred_time and "time" not in given_up:
-        return _ask(turn, draft, slots, "time")
-    return _open(turn, draft, given_up)
+        return "phone"
+    return None
 
 
 def add_attachment(turn: Turn, slots: dict, attachment_id: int, location: dict | None = None) -> str:
@@ -148,7 +162,7 @@ def reask(turn: Turn, slots: dict) -> str:
 
 
 def _ask(turn: Turn, draft: tickets.Draft, slots: dict, what: str, again: bool = False) -> str:
-    keep = {k: slots[k] for k in ("given_up", "declined_stored") if k in slots}
+    keep = {k: slots[k] for k in ("given_up", "declined_stored", "ticket_id", "words_on_ticket") if k in slots}
     tries = slots.get("tries", 0) if slots.get("awaiting") == what else 0
     queries.save_conversation(turn.session, turn.resident.id, STATE,
                               {**draft.to_slots(), **keep, "awaiting": what, "tries": tries},
@@ -170,19 +184,58 @@ def _question(turn: Turn, draft: tickets.Draft, what: str, again: bool = False) 
 
 
 def _open(turn: Turn, draft: tickets.Draft, given_up: set[str]) -> str:
+    ticket, tip = _create(turn, draft, given_up)
+    return replies.repair_created(ticket.code, ticket.urgent, turn.local_text(ticket.due_at),
+                                  replies.address_text(ticket.building, ticket.unit, ticket.room),
+                                  ticket.category, draft.preferred_time if draft.agreed_at else None, tip)
+
+
+def _create(turn: Turn, draft: tickets.Draft, given_up: set[str]):
+    """The ticket (its card and timers follow), and for urgent ones the safety advice to give."""
     queries.clear_conversation(turn.session, turn.resident.id)
     if not draft.phone:
         draft.phone = turn.resident.phone
     ticket = tickets.open_ticket(turn, draft)
     if given_up:
-        queries.add_event(turn.session, ticket, "system", "needs_phone_call", turn.now,
-                          {"missing": sorted(given_up), "reason": "resident could not give them in chat"})
+        _needs_phone_call(turn, ticket, given_up)
     tip = replies.SAFETY_TIPS.get(draft.category or "") if draft.urgent else None
     if draft.urgent and tip is None and re.search(r"煤气|燃气|天然气", fold(" ".join(draft.words))):
         tip = replies.SAFETY_TIPS["gas"]
-    return replies.repair_created(ticket.code, ticket.urgent, turn.local_text(ticket.due_at),
+    return ticket, tip
+
+
+def _needs_phone_call(turn: Turn, ticket, given_up: set[str]) -> None:
+    queries.add_event(turn.session, ticket, "system", "needs_phone_call", turn.now,
+                      {"missing": sorted(given_up), "reason": "resident could not give them in chat"})
+
+
+def _open_urgent(turn: Turn, draft: tickets.Draft, slots: dict, missing: str | None, given_up: set[str]) -> str:
+    """Urgent first: the ticket and its card now, help on the way and what to do meanwhile, then the
+    question for what is still missing (each answer is added to the ticket and its card)."""
+    ticket, tip = _create(turn, draft, given_up)
+    told = replies.repair_created(ticket.code, True, turn.local_text(ticket.due_at),
                                   replies.address_text(ticket.building, ticket.unit, ticket.room),
-                                  ticket.category, draft.preferred_time if draft.agreed_at else None, tip)
+                                  ticket.category, None, tip)
+    if missing is None:
+        return told
+    state = {**slots, "ticket_id": ticket.id, "words_on_ticket": len(draft.words)}
+    return f"{told}\n\n{replies.URGENT_STILL_NEEDED}{_ask(turn, draft, state, missing)}"
+
+
+def _complete_urgent(turn: Turn, draft: tickets.Draft, slots: dict, missing: str | None) -> str:
+    """An answer after an urgent ticket was opened: added to the ticket and its card, then the next question."""
+    ticket = queries.ticket(turn.session, slots["ticket_id"], lock=True)
+    if ticket is None or ticket.status not in OPEN_STATUSES:
+        queries.clear_conversation(turn.session, turn.resident.id)
+        return replies.THANKS
+    tickets.add_details(turn, ticket, draft, draft.words[slots.get("words_on_ticket", len(draft.words)):])
+    if missing is not None:
+        state = {**slots, "words_on_ticket": len(draft.words)}
+        return f"{replies.urgent_details_added(ticket.code)}{_ask(turn, draft, state, missing)}"
+    queries.clear_conversation(turn.session, turn.resident.id)
+    if slots.get("given_up"):
+        _needs_phone_call(turn, ticket, set(slots["given_up"]))
+    return replies.urgent_complete(ticket.code, replies.address_text(ticket.building, ticket.unit, ticket.room))
 
 
 def _finish_repeat(turn: Turn, ticket, draft: tickets.Draft) -> str:
