@@ -48,7 +48,11 @@ class Sender:
         self._thread.start()
         request_ = HTTPXRequest(connection_pool_size=8, connect_timeout=5, read_timeout=15, write_timeout=15)
         self.bot = Bot(token, base_url=base_url, request=request_)
-        self._run(self.bot.initialize())
+        try:
+            self._run(self.bot.initialize())
+        except BaseException:  # Telegram unreachable or the token refused: do not leave the loop thread behind
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            raise
 
     def _run(self, coroutine, timeout: float = 30):
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
