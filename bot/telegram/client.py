@@ -5,6 +5,7 @@ import asyncio
 import logging
 import os
 import threading
+import time
 
 # PTB 22 deprecates int seconds in RetryAfter; opt in to the future timedelta now (read at use).
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -47,7 +48,11 @@ class Sender:
         self._thread.start()
         request_ = HTTPXRequest(connection_pool_size=8, connect_timeout=5, read_timeout=15, write_timeout=15)
         self.bot = Bot(token, base_url=base_url, request=request_)
-        self._run(self.bot.initialize())
+        try:
+            self._run(self.bot.initialize())
+        except BaseException:  # Telegram unreachable or the token refused: do not leave the loop thread behind
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            raise
 
     def _run(self, coroutine, timeout: float = 30):
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
@@ -95,10 +100,14 @@ def bot_username(config: dict) -> str | None:
     TELEGRAM_BOT_USERNAME, else asked of Telegram once per process (getMe); None when unknown."""
     if config.get("TELEGRAM_BOT_USERNAME"):
         return config["TELEGRAM_BOT_USERNAME"].lstrip("@")
-    if not config.get("TELEGRAM_BOT_TOKEN"):
+    if not config.get("TELEGRAM_BOT_TOKEN") or time.monotonic() < _username_retry_at[0]:
         return None
     try:
         return sender_for(config["TELEGRAM_BOT_TOKEN"], config["TELEGRAM_BASE_URL"]).bot.username
-    except Exception as exc:  # Telegram unreachable: commands addressed by name wait for the next update
-        log.warning("telegram: cannot learn the bot's username: %s", exc)
+    except Exception as exc:  # Telegram unreachable: commands addressed by name are not ours until it answers
+        log.warning("telegram: cannot learn the bot's username (asking again in a minute): %s", exc)
+        _username_retry_at[0] = time.monotonic() + 60  # not one getMe per webhook request meanwhile
         return None
+
+
+_username_retry_at = [0.0]

@@ -26,6 +26,10 @@ def to_action(data, bot_username: str | None = None) -> StaffAction | None:
     if update.callback_query is not None:
         return _pressed(update)
     message = update.message or update.edited_message
+    if message is not None and message.migrate_to_chat_id:  # the group became a supergroup: a new id
+        return StaffAction(kind="moved", update_id=update.update_id, chat_id=message.chat.id, chat_private=False,
+                           user_id=message.from_user.id if message.from_user else 0, user_name="",
+                           moved_to=message.migrate_to_chat_id)
     if message is None or message.from_user is None or not message.text:
         return None
     text = message.text.strip()
@@ -75,6 +79,8 @@ def _message_problem(message) -> str | None:
         return "chat.type is not text"
     if sender is not None and (not isinstance(sender, dict) or not _whole(sender.get("id"))):
         return "from.id is not a whole number"
+    if message.get("migrate_to_chat_id") is not None and not _whole(message["migrate_to_chat_id"]):
+        return "migrate_to_chat_id is not a whole number"
     if message.get("text") is not None and not isinstance(message["text"], str):
         return "text is not text"
     if reply is not None and (not isinstance(reply, dict) or not _whole(reply.get("message_id"))):

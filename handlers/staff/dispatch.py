@@ -12,7 +12,8 @@ from storage import queries
 from .. import outbox
 from ..desk import Desk, Work
 from ..messages import StaffAction
-from ..tickets.routing import follow_moves
+from ..delivery import moves
+from ..tickets.routing import follow_moves, manager_chats, staff_chats
 from . import access, actions, commands, relay
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,9 @@ def handle(desk: Desk, action: StaffAction) -> None:
     with desk.work() as work:
         if not queries.first_staff_update(work.session, action.update_id, work.now):
             log.info("staff update %s seen before, ignored", action.update_id)
+            return
+        if action.kind == "moved":
+            _moved(work, action)
             return
         follow_moves(work)  # a group that became a supergroup acts under its new id
         member = queries.member(work.session, action.user_id)
@@ -69,6 +73,15 @@ def _edited(work: Work, action: StaffAction) -> None:
         queries.ticket_by_card(work.session, action.chat_id, action.replying_to) is not None
     if action.kind == "command" or to_card:
         outbox.to_staff(work, action.chat_id, EDITS_NOT_RELAYED, reply_to=action.message)
+
+
+def _moved(work: Work, action: StaffAction) -> None:
+    """Telegram's service message in a group that became a supergroup: follow a staff or managers' chat."""
+    config = work.desk.config
+    if action.chat_id in staff_chats(config) | set(manager_chats(config)):
+        moves.remember(work, action.chat_id, action.moved_to)
+    else:
+        log.info("chat %s moved to %s: not a staff chat, nothing to follow", action.chat_id, action.moved_to)
 
 
 def _refuse(work: Work, action: StaffAction, problem: str) -> None:

@@ -54,3 +54,26 @@ def test_staff_act_in_the_new_group_and_later_cards_go_straight_there(moved_app,
     assert len([c for c in fake_telegram.calls_of("sendMessage") if c["chat_id"] == OLD_GROUP]) == 1
     assert any(ticket(desk).code in m["text"] for m in fake_telegram.sent_to(NEW_GROUP))
     assert len(fake_telegram.sent_to(MANAGERS)) == 1 and len(rows(desk, Alert)) == 1
+
+
+def test_the_service_message_of_the_upgrade_is_followed_before_anything_fails(moved_app, fake_telegram):
+    desk = moved_app.extensions["wuye"]
+    service = {"update_id": 700009001, "message": {
+        "message_id": 77, "date": 1764045300, "chat": {"id": OLD_GROUP, "type": "group", "title": "物业工作群"},
+        "from": {"id": ZHANG, "is_bot": False, "first_name": "张师傅"}, "migrate_to_chat_id": NEW_GROUP}}
+    assert push(moved_app, service).status_code == 200
+    assert push(moved_app, service).status_code == 200  # a redelivery changes nothing
+    WeChatUser(moved_app.test_client(), RESIDENT).say("救命 5栋2单元电梯困人了 电话13812345678")
+    drain(desk)
+    assert [c for c in fake_telegram.calls_of("sendMessage") if c["chat_id"] == OLD_GROUP] == []
+    assert any(ticket(desk).code in m["text"] for m in fake_telegram.sent_to(NEW_GROUP))
+    assert [(m.old_chat_id, m.new_chat_id) for m in rows(desk, ChatMove)] == [(OLD_GROUP, NEW_GROUP)]
+    assert len(fake_telegram.sent_to(MANAGERS)) == 1
+
+
+def test_a_chat_that_is_no_staff_chat_is_not_followed(moved_app):
+    service = {"update_id": 700009002, "message": {
+        "message_id": 78, "date": 1764045300, "chat": {"id": -4009999, "type": "group", "title": "业主群"},
+        "from": {"id": 5, "is_bot": False, "first_name": "某人"}, "migrate_to_chat_id": -1004009999000}}
+    assert push(moved_app, service).status_code == 200
+    assert rows(moved_app.extensions["wuye"], ChatMove) == []
