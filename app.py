@@ -28,6 +28,7 @@ from storage.cli import db_cli
 from storage.db import database_url, make_engine, make_sessionmaker
 from storage.migrate import check_current, upgrade
 from web import api
+from web.wsgi import closing_connections
 from web.console import blueprint as console
 
 log = logging.getLogger("wuye")
@@ -47,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(telegram_webhook.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(console)
+    app.wsgi_app = closing_connections(app.wsgi_app)  # a 413 closes its connection (web/wsgi.py)
 
     @app.get("/healthz")
     def healthz():

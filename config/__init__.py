@@ -42,6 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WECHAT_AES_KEY", values.aes_key, "", "EncodingAESKey; set means safe mode"),
     Setting("WECHAT_API_BASE_URL", values.url("http", "https"), "https://api.weixin.qq.com/cgi-bin/", "WeChat API base URL"),
     Setting("WECHAT_REPLAY_WINDOW_SECONDS", values.integer(1), 300, "accepted clock skew of WeChat's timestamp"),
+    Setting("WECHAT_COMPATIBLE_MODE", values.boolean, False, "with WECHAT_AES_KEY: also accept plaintext pushes"
+                                                             " (WeChat's 兼容模式, during a switch to safe mode)"),
     Setting("WECHAT_MAX_BODY_BYTES", values.integer(1024), 65536, "largest accepted WeChat push"),
     Setting("WECHAT_TEMPLATE_ID", values.text, "", "template message for replies outside the 48-hour window; empty: phone task"),
     Setting("DELIVERY_RETRY_SECONDS", values.seconds_list, (10, 60, 300, 900, 3600), "waits between delivery attempts"),
@@ -50,6 +52,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TELEGRAM_BASE_URL", values.url("http", "https"), "https://api.telegram.org/bot", "Bot API base URL"),
     Setting("TELEGRAM_STAFF_CHAT_ID", values.chat_id, 0, "staff group chat id"),
     Setting("TELEGRAM_MANAGER_CHAT_IDS", values.chat_ids, (), "comma-separated manager chat ids"),
+    Setting("TELEGRAM_BOT_USERNAME", values.text, "", "the bot's @username (commands for other bots are ignored);"
+                                                      " empty: asked of Telegram (getMe)"),
     Setting("TELEGRAM_WEBHOOK_SECRET", values.text, "", "secret token Telegram sends with webhook updates"),
     Setting("TELEGRAM_GROUP_ROUTES", values.routes, (), "categories or kinds to staff groups: 'water,lift=-1001;complaint=-1002'"),
     Setting("TELEGRAM_RATE_PER_SECOND", values.integer(1), 25, "messages per second to Telegram, all chats together"),

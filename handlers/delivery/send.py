@@ -14,9 +14,10 @@ from storage.models import OutboxMessage
 
 from .. import jobs
 from ..desk import Desk, Work
-from ..notices import Outcome, Retry, Sent
+from ..notices import Moved, Outcome, Retry, Sent
 from ..outbox import job_id, notice_of
 from ..tickets.cards import card_notice
+from . import moves
 from .outcomes import settle
 
 log = logging.getLogger(__name__)
@@ -31,10 +32,16 @@ def deliver(desk: Desk, outbox_id: int) -> str:
             return f"nothing to do ({row.status if row else 'no such row'})"
         row.attempts += 1
         try:
+            moves.follow(work, row)
             outcome = _send(work, row)
+            if isinstance(outcome, Moved):  # a group became a supergroup: send to its new id right away
+                moves.record(work, row, outcome.to)
+                outcome = _send(work, row)
         except Exception as exc:  # a bug or an unexpected answer: keep the row, try again later
             log.exception("delivering outbox %s failed", outbox_id)
             outcome = Retry(f"{exc.__class__.__name__}: {exc}")
+        if isinstance(outcome, Moved):  # moved twice in one go: the next attempt follows it
+            outcome = Retry(f"chat moved again, to {outcome.to}")
         return settle(work, row, outcome)
 
 

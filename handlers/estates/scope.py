@@ -7,9 +7,6 @@ several estates from either side.
 """
 from __future__ import annotations
 
-OTHER_ESTATE = "无权限：工单 {code} 属于{estate}，不在您负责的小区范围内。"
-
-
 def serves(desk, member, estate_id: int | None) -> bool:
     """True when the member may see and act on a ticket of this estate: no estates listed (every
     estate), the estate listed, or their Telegram id among the estate's supervisors or managers."""
@@ -20,10 +17,3 @@ def serves(desk, member, estate_id: int | None) -> bool:
         return True
     settings = desk.estate_settings(estate_id)
     return member.telegram_user_id in (*settings["supervisors"], *settings["managers"])
-
-
-def refusal(desk, member, ticket) -> str | None:
-    """The polite refusal when a ticket lies outside the member's estates, else None."""
-    if ticket is None or serves(desk, member, ticket.estate_id):
-        return None
-    return OTHER_ESTATE.format(code=ticket.code, estate=desk.estate_name(ticket.estate_id) or "其他小区")

@@ -20,7 +20,8 @@ def start(turn: Turn, parsed: Parsed) -> str:
     """Open a complaint ticket (or join the open one about the same thing)."""
     categories = parsed.entities.get("category", [])
     topic = next((c for c in categories if c in COMPLAINT_TOPICS), categories[0] if categories else None)
-    draft = tickets.Draft(kind="complaint", words=[parsed.text], description=parsed.text, category=topic)
+    draft = tickets.Draft(kind="complaint", words=[parsed.text], description=parsed.text, category=topic,
+                          secondary=parsed.secondary)
     draft.building, draft.unit, draft.room = (parsed.first("building"), parsed.first("unit"), parsed.first("room")) \
         if parsed.has_address else residents.address_of(turn)
     draft.phone = parsed.first("phone")

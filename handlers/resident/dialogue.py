@@ -10,7 +10,7 @@ from storage import queries
 from ..desk import Turn
 from ..tickets import deadlines, followup
 from ..tickets.cards import show_card
-from . import complaint, inquiry, progress, repair, replies, residents
+from . import complaint, inquiry, progress, repair, replies, residents, visits
 from .parsed import Parsed
 
 _CANCEL = re.compile(r"^\W*(取消|算了|不用了|不修了|不用修了|不用来了|撤销|撤回|先不修了)")
@@ -49,7 +49,8 @@ def _is_cancel(parsed: Parsed) -> bool:
 def _cancel(turn: Turn, state, parsed: Parsed) -> str:
     if state is not None:
         queries.clear_conversation(turn.session, turn.resident.id)
-        return replies.CANCELLED if state.state == repair.STATE else replies.NOTHING_TO_CANCEL
+        if not state.slots.get("ticket_id"):  # with an urgent ticket already open, that ticket is called off
+            return replies.CANCELLED if state.state == repair.STATE else replies.NOTHING_TO_CANCEL
     recent = [t for t in queries.open_tickets(turn.session, turn.resident.id, statuses=("new",))
               if t.kind == "repair" and t.created_at >= turn.now - CANCEL_GRACE]
     if recent:
@@ -92,7 +93,7 @@ def _fills_slot(parsed: Parsed) -> bool:
 
 
 def _route(turn: Turn, parsed: Parsed, attachment_ids) -> str:
-    moved = repair.reschedule(turn, parsed)
+    moved = visits.reschedule(turn, parsed)
     if moved is not None:
         return moved
     intent = parsed.intent
@@ -100,6 +101,8 @@ def _route(turn: Turn, parsed: Parsed, attachment_ids) -> str:
         intent = "progress"
     if parsed.urgent and intent not in ("complaint", "inquiry", "repair"):
         intent = "repair"  # an emergency is handled as one, whatever else the words resemble
+    if intent == "inform" and parsed.first("category") and (parsed.has_address or parsed.first("phone")):
+        intent = "repair"  # a fault with the details around it (我叫王小明 3栋1201 灯不亮 电话…) is a report, not a profile
     if intent == "repair":
         return repair.start(turn, parsed, attachment_ids)
     if intent == "complaint":

@@ -11,7 +11,8 @@ class Parsed:
     confidence: float
     urgent: bool
     entities: dict[str, list[str]]
-    estate_id: int | None = None       # the estate the message names (by name, code or alias)
+    secondary: str | None = None  # a second intent in the same message (水管爆了三天还没人修，物业管不管)
+    estate_id: int | None = None  # the estate the message names (by name, code or alias)
 
     @classmethod
     def from_nlu(cls, result: dict, text: str | None = None, estate_id: int | None = None) -> "Parsed":
@@ -20,8 +21,9 @@ class Parsed:
         entities: dict[str, list[str]] = {}
         for entity in result.get("entities", []):
             entities.setdefault(entity["entity"], []).append(str(entity["value"]))
+        secondary = (result.get("secondary_intent") or {}).get("name")
         return cls(text or result["text"], result["intent"]["name"], float(result["intent"].get("confidence", 0.0)),
-                   bool(result.get("urgent")), entities, estate_id)
+                   bool(result.get("urgent")), entities, secondary, estate_id)
 
     def first(self, name: str) -> str | None:
         """The first value of an entity, or None."""

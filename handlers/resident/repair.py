@@ -11,10 +11,10 @@ import re
 
 from nlu.text import fold
 from storage import queries
+from storage.models import OPEN_STATUSES
 
 from ..desk import Turn
-from ..tickets import deadlines, tickets
-from ..tickets.cards import show_card
+from ..tickets import tickets
 from . import places, replies, residents
 from .parsed import Parsed
 from .timeparse import parse as parse_time
@@ -28,7 +28,7 @@ _VISIT_CUE = re.compile(r"来|上门|在家|方便|有空|有人")
 
 def start(turn: Turn, parsed: Parsed, attachment_ids: list[int] | None = None) -> str:
     """A new repair request from a message."""
-    draft = tickets.Draft(kind="repair", words=[parsed.text], description=parsed.text)
+    draft = tickets.Draft(kind="repair", words=[parsed.text], description=parsed.text, secondary=parsed.secondary)
     draft.attachment_ids = list(attachment_ids or [])
     _fill(turn, draft, parsed, awaiting=None)
     return _advance(turn, draft, {})
@@ -122,8 +122,13 @@ def _has_place(draft: tickets.Draft) -> bool:
 
 
 def _advance(turn: Turn, draft: tickets.Draft, slots: dict) -> str:
-    """Ask for the next missing thing, or open the ticket (or join an open one)."""
+    """Ask for the next missing thing, or open the ticket (or join an open one). An urgent repair opens
+    its ticket at once with whatever is known, and what is missing is asked afterwards (急修: someone
+    must be on the way while the resident is still typing)."""
     given_up = set(slots.get("given_up", []))
+    if slots.get("ticket_id"):
+        _roster(turn, draft, given_up)  # an address that does not exist is asked for again
+        return _complete_urgent(turn, draft, slots, _missing(turn, draft, slots, given_up))
     # A second report of an open problem is settled before any question is asked.
     repeat = tickets.find_repeat(turn, draft)
     if repeat is not None:
@@ -131,27 +136,41 @@ def _advance(turn: Turn, draft: tickets.Draft, slots: dict) -> str:
     if not draft.description and "description" not in given_up:
         return _ask(turn, draft, slots, "description")
     draft.estate_id = places.estate_of(turn, draft.estate_id)
-    if draft.estate_id is None and "estate" not in given_up:
+    if draft.estate_id is None and "estate" not in given_up and not draft.urgent:
         return _ask(turn, draft, slots, "estate", text=places.ask_estate(turn))
+    question = _roster(turn, draft, given_up)
+    missing = _missing(turn, draft, slots, given_up)
+    if draft.urgent:
+        return _open_urgent(turn, draft, slots, missing, given_up)
+    if question is not None:
+        return _not_in_roster(turn, draft, slots, question)
+    if missing:
+        return _ask(turn, draft, slots, missing)
+    if not draft.preferred_time and "time" not in given_up:
+        return _ask(turn, draft, slots, "time")
+    return _open(turn, draft, given_up)
+
+
+def _roster(turn: Turn, draft: tickets.Draft, given_up: set[str]) -> str | None:
+    """The polite question when the address is not a house of the estate's roster (what does not exist
+    is taken off the draft); None when it can stand."""
+    return None if "address" in given_up or draft.location else places.check(turn, draft, _needs_room(draft))
+
+
+def _missing(turn: Turn, draft: tickets.Draft, slots: dict, given_up: set[str]) -> str | None:
+    """The place or the phone still to ask for (a confirmed stored address is taken as it is)."""
     if not _has_place(draft) and "address" not in given_up:
         stored = residents.address_of(turn)
         same_estate = turn.resident.estate_id in (None, draft.estate_id)  # not an address in another estate
         if stored[0] and stored[2] and same_estate and not slots.get("declined_stored") and not draft.building:
-            if turn.resident.address_confirmed:
-                draft.building, draft.unit, draft.room = stored
-            else:
-                return _ask(turn, draft, slots, "confirm_address")
+            if not turn.resident.address_confirmed:
+                return "confirm_address"
+            draft.building, draft.unit, draft.room = stored
         else:
-            return _ask(turn, draft, slots, "address")
-    if "address" not in given_up and not draft.location:
-        question = places.check(turn, draft, _needs_room(draft))
-        if question is not None:
-            return _not_in_roster(turn, draft, slots, question)
+            return "address"
     if not (draft.phone or turn.resident.phone) and "phone" not in given_up:
-        return _ask(turn, draft, slots, "phone")
-    if not draft.urgent and not draft.preferred_time and "time" not in given_up:
-        return _ask(turn, draft, slots, "time")
-    return _open(turn, draft, given_up)
+        return "phone"
+    return None
 
 
 def add_attachment(turn: Turn, slots: dict, attachment_id: int, location: dict | None = None) -> str:
@@ -178,7 +197,8 @@ def _not_in_roster(turn: Turn, draft: tickets.Draft, slots: dict, question: str)
 
 
 def _ask(turn: Turn, draft: tickets.Draft, slots: dict, what: str, again: bool = False, text: str | None = None) -> str:
-    keep = {k: slots[k] for k in ("given_up", "declined_stored", "roster_tries") if k in slots}
+    keep = {k: slots[k] for k in ("given_up", "declined_stored", "roster_tries", "ticket_id", "words_on_ticket")
+            if k in slots}
     tries = slots.get("tries", 0) if slots.get("awaiting") == what else 0
     queries.save_conversation(turn.session, turn.resident.id, STATE,
                               {**draft.to_slots(), **keep, "awaiting": what, "tries": tries, "question": text},
@@ -202,6 +222,14 @@ def _question(turn: Turn, draft: tickets.Draft, what: str, again: bool = False) 
 
 
 def _open(turn: Turn, draft: tickets.Draft, given_up: set[str]) -> str:
+    ticket, tip = _create(turn, draft, given_up)
+    return replies.repair_created(ticket.code, ticket.urgent, turn.local_text(ticket.due_at),
+                                  replies.address_text(ticket.building, ticket.unit, ticket.room),
+                                  ticket.category, draft.preferred_time if draft.agreed_at else None, tip)
+
+
+def _create(turn: Turn, draft: tickets.Draft, given_up: set[str]):
+    """The ticket (its card and timers follow), and for urgent ones the safety advice to give."""
     queries.clear_conversation(turn.session, turn.resident.id)
     if not draft.phone:
         draft.phone = turn.resident.phone
@@ -210,44 +238,48 @@ def _open(turn: Turn, draft: tickets.Draft, given_up: set[str]) -> str:
         resident.estate_id = draft.estate_id  # the estate of the stored address, learnt once it was asked
     ticket = tickets.open_ticket(turn, draft)
     if given_up:
-        queries.add_event(turn.session, ticket, "system", "needs_phone_call", turn.now,
-                          {"missing": sorted(given_up), "reason": "resident could not give them in chat"})
+        _needs_phone_call(turn, ticket, given_up)
     tip = replies.SAFETY_TIPS.get(draft.category or "") if draft.urgent else None
     if draft.urgent and tip is None and re.search(r"煤气|燃气|天然气", fold(" ".join(draft.words))):
         tip = replies.SAFETY_TIPS["gas"]
-    return replies.repair_created(ticket.code, ticket.urgent, turn.local_text(ticket.due_at),
+    return ticket, tip
+
+
+def _needs_phone_call(turn: Turn, ticket, given_up: set[str]) -> None:
+    queries.add_event(turn.session, ticket, "system", "needs_phone_call", turn.now,
+                      {"missing": sorted(given_up), "reason": "resident could not give them in chat"})
+
+
+def _open_urgent(turn: Turn, draft: tickets.Draft, slots: dict, missing: str | None, given_up: set[str]) -> str:
+    """Urgent first: the ticket and its card now, help on the way and what to do meanwhile, then the
+    question for what is still missing (each answer is added to the ticket and its card)."""
+    ticket, tip = _create(turn, draft, given_up)
+    told = replies.repair_created(ticket.code, True, turn.local_text(ticket.due_at),
                                   replies.address_text(ticket.building, ticket.unit, ticket.room),
-                                  ticket.category, draft.preferred_time if draft.agreed_at else None, tip)
+                                  ticket.category, None, tip)
+    if missing is None:
+        return told
+    state = {**slots, "ticket_id": ticket.id, "words_on_ticket": len(draft.words)}
+    return f"{told}\n\n{replies.URGENT_STILL_NEEDED}{_ask(turn, draft, state, missing)}"
+
+
+def _complete_urgent(turn: Turn, draft: tickets.Draft, slots: dict, missing: str | None) -> str:
+    """An answer after an urgent ticket was opened: added to the ticket and its card, then the next question."""
+    ticket = queries.ticket(turn.session, slots["ticket_id"], lock=True)
+    if ticket is None or ticket.status not in OPEN_STATUSES:
+        queries.clear_conversation(turn.session, turn.resident.id)
+        return replies.THANKS
+    tickets.add_details(turn, ticket, draft, draft.words[slots.get("words_on_ticket", len(draft.words)):])
+    if missing is not None:
+        state = {**slots, "words_on_ticket": len(draft.words)}
+        return f"{replies.urgent_details_added(ticket.code)}{_ask(turn, draft, state, missing)}"
+    queries.clear_conversation(turn.session, turn.resident.id)
+    if slots.get("given_up"):
+        _needs_phone_call(turn, ticket, set(slots["given_up"]))
+    return replies.urgent_complete(ticket.code, replies.address_text(ticket.building, ticket.unit, ticket.room))
 
 
 def _finish_repeat(turn: Turn, ticket, draft: tickets.Draft) -> str:
     queries.clear_conversation(turn.session, turn.resident.id)
     tickets.join_repeat(turn, ticket, draft)
     return replies.repeat_report(ticket.code, ticket.kind)
-
-
-_CHANGE_TIME = re.compile(r"改(到|成|在|为)|换(到|成|个时间)|推迟|推后|延后|提前|改时间|改约|另约")
-
-
-def reschedule(turn: Turn, parsed: Parsed) -> str | None:
-    """"上门时间改到明天上午": move the agreed time of the resident's open repair (and its deadline
-    timers); None when the message is not about that."""
-    if not _CHANGE_TIME.search(fold(parsed.text)):
-        return None
-    preference = parse_time(parsed.text, turn.desk.local(turn.now))
-    if preference is None or preference.at is None:
-        return None
-    candidates = [t for t in queries.open_tickets(turn.session, turn.resident.id, ("new", "accepted", "reopened"))
-                  if t.kind == "repair" and not t.urgent]
-    if not candidates:
-        return None
-    ticket = candidates[0]
-    agreed = turn.desk.to_utc(preference.at)
-    ticket.preferred_time = _when(turn, preference.at)
-    ticket.due_at = deadlines.promised(turn.desk, "repair", False, turn.now, agreed, ticket.estate_id)
-    ticket.updated_at = turn.now
-    queries.add_event(turn.session, ticket, turn.actor, "time_changed", turn.now,
-                      {"preferred_time": ticket.preferred_time, "words": parsed.text})
-    show_card(turn, ticket)
-    deadlines.plan(turn, ticket)
-    return f"好的，已将工单 {ticket.code} 的上门时间改为{ticket.preferred_time}，师傅会按新的时间上门。谢谢您的配合！"

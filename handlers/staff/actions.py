@@ -12,7 +12,7 @@ from ..notices import GIVE, HISTORY, TAKE_OVER, USE_SUGGESTION
 from ..tickets import deadlines
 from ..tickets.cards import show_card
 from . import commands, handover, relay
-from .access import actor, may_work_on, ticket_refusal
+from .access import NOT_YOUR_GROUP, actor, allowed, may_work_on
 
 
 def press(work: Work, action: StaffAction, member: Staff) -> None:
@@ -28,9 +28,8 @@ def press(work: Work, action: StaffAction, member: Staff) -> None:
     if ticket is None:
         outbox.answer(work, action, "找不到这个工单。")
         return
-    outside = ticket_refusal(work.desk, member, ticket)
-    if outside:
-        outbox.answer(work, action, outside, alert=True)
+    if not allowed(work, action, member, ticket):
+        outbox.answer(work, action, NOT_YOUR_GROUP, alert=True)
         return
     if button.action == GIVE:
         handover.give(work, action, member, ticket, int(button.arg))

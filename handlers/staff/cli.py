@@ -10,13 +10,13 @@ from storage import queries
 
 @click.group("staff", cls=AppGroup)
 def staff_cli() -> None:
-    """Register staff and managers by their Telegram user id."""
+    """Register staff, supervisors (主管) and managers (项目经理) by their Telegram user id."""
 
 
 @staff_cli.command("add")
 @click.argument("telegram_user_id", type=int)
 @click.argument("name")
-@click.option("--role", type=click.Choice(["staff", "manager"]), default="staff", show_default=True)
+@click.option("--role", type=click.Choice(["staff", "supervisor", "manager"]), default="staff", show_default=True)
 @click.option("--group", "groups", type=int, multiple=True,
               help="staff group chat id this person works in (repeat; none: every staff group)")
 @click.option("--estate", "estates", multiple=True,

@@ -10,7 +10,7 @@ from ..messages import StaffAction
 from ..tickets.cards import render
 from ..tickets.routing import staff_chat_for
 from . import relay
-from .access import ticket_refusal
+from .access import NOT_YOUR_GROUP, allowed, may_act
 
 HELP = ("工单操作：在工单卡片上点按钮（接单 / 已到场 / 已完成 / 转派 / 查看电话）。\n"
         "回复住户：直接回复工单卡片，或发送 /reply 工单号 内容（会先经过服务用语检查）。\n"
@@ -23,7 +23,8 @@ EVENT_NAMES = {"taken_over": "主管接手", "deadline_missed": "超过时限", 
                "delivered": "消息已送达", "escalated": "升级", "repeat_report": "住户再次反映", "reopened": "重新打开",
                "cancelled": "住户取消", "photo_added": "补充照片", "location_added": "补充位置",
                "marked_for_manager": "报项目经理", "phone_task": "转电话联系", "delivery_failed": "消息发送失败",
-               "needs_phone_call": "需电话确认"}
+               "needs_phone_call": "需电话确认", "secondary_intent": "兼有其他诉求",
+               "details_added": "住户补充信息"}
 
 
 def run(work: Work, action: StaffAction, member: Staff) -> None:
@@ -36,14 +37,16 @@ def run(work: Work, action: StaffAction, member: Staff) -> None:
     elif command == "mine":
         text = _listing(work, action, member, mine=True)
     elif command == "ticket":
-        text = ticket_refusal(work.desk, member, _by_code(work, action.args)) or history(work, action.args.strip())
+        ticket = _by_code(work, action.args) if action.args.strip() else None
+        text = NOT_YOUR_GROUP if ticket and not allowed(work, action, member, ticket) else \
+            history(work, action.args.strip())
     elif command == "reply":
-        code, _, reply = action.args.partition(" ")
+        code, _, reply = action.args.strip().partition(" ")
         ticket = _by_code(work, code)
         if ticket is None or not reply.strip():
             text = "用法：/reply 工单号 回复内容"
-        elif ticket_refusal(work.desk, member, ticket):
-            text = ticket_refusal(work.desk, member, ticket)
+        elif not allowed(work, action, member, ticket):
+            text = NOT_YOUR_GROUP
         else:
             relay.relay(work, action, member, ticket, reply.strip())
             return
@@ -53,13 +56,15 @@ def run(work: Work, action: StaffAction, member: Staff) -> None:
 
 
 def _by_code(work: Work, code: str) -> Ticket | None:
-    return queries.ticket_by_code(work.session, code.strip().upper()) if code.strip() else None
+    return queries.ticket_by_code(work.session, code.strip().upper())
 
 
 def _listing(work: Work, action: StaffAction, member: Staff, mine: bool) -> str:
+    # The same rule as for acting on a ticket: a group sees its own tickets, a private chat the member's
+    # groups' tickets, a supervisor or manager those within their scope.
     tickets = [t for t in queries.unfinished(work.session, member.id if mine else None)
-               if (mine or action.chat_private or staff_chat_for(work.desk, t) == action.chat_id)
-               and not ticket_refusal(work.desk, member, t)]
+               if may_act(work.desk, member, t, action.chat_id, action.chat_private)
+               and (mine or action.chat_private or staff_chat_for(work.desk, t) == action.chat_id)]
     if not tickets:
         return "目前没有未完成的工单。" if not mine else "您目前没有负责中的工单。"
     lines = [("🚨" if t.urgent else "·") + f" {t.code} {render(work.desk, t).text.splitlines()[1][3:]}"

@@ -19,7 +19,8 @@ from .. import outbox
 from ..desk import Work
 from ..notices import HISTORY, TAKE_OVER, Button
 from . import wording
-from .cards import mask_phones_in
+from .cards import masked_words
+from .routing import current_chat
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ REASONS = {
     "missed_resolve": "超过办结时限", "repeat_report": "住户再次反映同一问题", "dissatisfied": "回访不满意",
     "not_fixed": "回访反映问题仍未解决", "service_quality": "服务质量投诉", "unresolved": "升级后仍未解决",
     "etiquette": "员工多次使用服务禁用语",
+    "handling_complaint": "住户报修时对处理情况不满",
 }
 LEVEL_NAMES = {1: "主管", 2: "项目经理"}
 
@@ -42,7 +44,8 @@ def recipients(work: Work, level: int, estate_id: int | None = None, every_estat
     people = named + queries.user_ids_with_role(work.session, roles, estate_id, every_estate)
     if level == 1 and not people:  # no supervisors registered: the managers are the first level
         people = settings["managers"] + queries.user_ids_with_role(work.session, ("manager",), estate_id, every_estate)
-    return list(dict.fromkeys([*settings["manager_chats"], *people]))
+    chats = [current_chat(work.desk.config, chat) for chat in settings["manager_chats"]]  # as they are now
+    return list(dict.fromkeys([*chats, *people]))
 
 
 def raise_alert(work: Work, ticket: Ticket, reason: str, level: int = 1, dedup: str | None = None,
@@ -94,7 +97,7 @@ def _text(work: Work, ticket: Ticket, reason: str, level: int, detail: dict) -> 
         lines.append(f"时限：{work.desk.local(detail['due']):%m-%d %H:%M}，{late}")
     said = detail.get("said") or (detail.get("words") or [None])[-1] or ticket.description
     if said:
-        lines.append(f"住户说：{mask_phones_in(said)[:200]}")
+        lines.append(f"住户说：{masked_words(said)[:200]}")
     return "\n".join(lines)
 
 
@@ -109,7 +112,7 @@ def check_violations(work: Work, member: Staff) -> bool:
         return False
     text = (f"🚨 升级提醒（{LEVEL_NAMES[1]}）：{REASONS['etiquette']}\n员工：{member.name}\n"
             f"近{config['ETIQUETTE_ALERT_DAYS']}天内有{len(distinct)}条回复因服务禁用语被拦截，最近一条：\n"
-            f"{mask_phones_in(distinct[-1])[:200]}")
+            f"{masked_words(distinct[-1])[:200]}")
     if not _record(work, f"etiquette:{member.id}:{since:%Y%m%d}:{len(distinct)}", None, member.id, "etiquette", 1,
                    text):
         return False

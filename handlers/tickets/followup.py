@@ -18,7 +18,7 @@ from storage.models import Ticket
 from .. import outbox
 from ..desk import Turn, Work
 from . import deadlines, escalation, tickets
-from .cards import show_card
+from .cards import masked_words, show_card
 from .routing import staff_chat_for
 
 STATE = "followup"
@@ -136,8 +136,10 @@ def answered(turn: Turn, slots: dict, text: str) -> str | None:
     escalation.raise_alert(turn, ticket, reason, level=1, detail={"said": text})
     chat = staff_chat_for(turn.desk, ticket)
     if chat:
-        outbox.to_staff(turn, chat, f"🔁 工单 {ticket.code} 回访{escalation.REASONS[reason]}，已重新打开，请尽快处理。"
-                                         f"\n住户说：{text[:200]}", ticket_id=ticket.id, reply_to=ticket.card_message_id)
+        # REASONS already say 回访…; the group sees the resident's words with phones and names masked.
+        outbox.to_staff(turn, chat, f"🔁 工单 {ticket.code} {escalation.REASONS[reason]}，已重新打开，请尽快处理。"
+                                         f"\n住户说：{masked_words(text)[:200]}", ticket_id=ticket.id,
+                        reply_to=ticket.card_message_id)
     show_card(turn, ticket)
     deadlines.plan(turn, ticket)
     return (f"非常抱歉，给您添麻烦了！我们已重新安排处理（{ticket.code}），并报告主管跟进，"

