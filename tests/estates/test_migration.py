@@ -136,7 +136,7 @@ def test_upgrading_a_deployment_with_data_in_every_table_loses_no_row(empty_post
 
 def test_the_estate_columns_come_off_again(engine_at_0003):
     upgrade(engine_at_0003)
-    command.downgrade(alembic_config(engine_at_0003.url.render_as_string(hide_password=False)), "0005")
+    command.downgrade(alembic_config(engine_at_0003.url.render_as_string(hide_password=False)), "0006a")
     columns = {c["name"] for c in sqlalchemy.inspect(engine_at_0003).get_columns("tickets")}
     assert "estate_id" not in columns and "house_id" not in columns
     upgrade(engine_at_0003)

@@ -6,7 +6,7 @@ gets estate 1 (the column's default, so the ALTER is one statement and no row is
 residents with an address get estate 1, staff keep estate_ids NULL (every estate), as before.
 
 Revision ID: 0006s
-Revises: 0005
+Revises: 0006a
 """
 from alembic import op
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ import storage.models
 
 
 revision = '0006s'
-down_revision = '0005'
+down_revision = '0006a'  # relinked after merging main (0006a: chat moves)
 branch_labels = None
 depends_on = None
 
