@@ -227,14 +227,18 @@ def _members(desk, estates):
 _updates = iter(range(1, 10**6))
 
 
-def _press(desk, user_id: int, ticket_id: int, action: str = "accept"):
-    dispatch.handle(desk, StaffAction("button", next(_updates), int(desk.config["TELEGRAM_STAFF_CHAT_ID"] or -1),
-                                      True, user_id, "x", button=Button("", action, ticket_id), press="cb1",
-                                      message=1))
+JX_GROUP = -100500
+
+
+def _press(desk, user_id: int, ticket_id: int, action: str = "accept", chat: int = JX_GROUP):
+    """A button pressed on a card in 锦绣花园's staff group."""
+    dispatch.handle(desk, StaffAction("button", next(_updates), chat, False, user_id, "x",
+                                      button=Button("", action, ticket_id), press="cb1", message=1))
 
 
 def test_staff_act_on_their_estates_tickets_only(resident, desk, estates):
     _members(desk, estates)
+    setting(desk, estates["锦绣花园"], "staff_group", str(JX_GROUP))
     resident.say("锦绣花园3栋2单元1201室 卧室灯不亮了，请派师傅修一下 电话13812345678 随时")
     [ticket] = rows(desk, Ticket)
     _press(desk, 12, ticket.id)                      # 阳光城's worker: refused
@@ -246,6 +250,7 @@ def test_staff_act_on_their_estates_tickets_only(resident, desk, estates):
 
 def test_a_manager_of_two_estates_and_a_company_manager(resident, desk, estates):
     _members(desk, estates)
+    setting(desk, estates["翠湖"], "staff_group", str(JX_GROUP))  # one group serving two estates
     resident.say("翠湖8栋1单元502室 马桶堵了，麻烦来修一下 电话13812345678 随时")
     [ticket] = rows(desk, Ticket)
     _press(desk, 13, ticket.id, "take_over")        # holds 锦绣花园 and 阳光城, not 翠湖
