@@ -50,7 +50,12 @@ def after(desk: Desk, start: datetime, minutes: float, urgent: bool, estate_id: 
     (its hours, weekdays, public holidays and 调休 make-up days)."""
     if urgent:
         return start + timedelta(minutes=minutes)
-    return desk.estate_settings(estate_id).clock.add(start, minutes)
+    try:
+        return desk.estate_settings(estate_id).clock.add(start, minutes)
+    except ValueError:  # service time too thin to reach it within years: a deadline in clock time beats none
+        log.warning("estate %s: %s service minutes are beyond its service hours; counted as clock minutes",
+                    estate_id, minutes)
+        return start + timedelta(minutes=minutes)
 
 
 def promised(desk: Desk, kind: str, urgent: bool, start: datetime, agreed_at: datetime | None = None,
