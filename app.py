@@ -138,7 +138,7 @@ def worker_command(burst: bool) -> None:
     worker.run(current_app.extensions["wuye"], burst=burst)  # the one worker bootstrap
 
 
-for _command in (nlu_cli, db_cli, demo.demo_command(create_app), polling.polling_command, staff_cli, etiquette_cli,
+for _command in (nlu_cli, db_cli, demo.demo_command, polling.polling_command, staff_cli, etiquette_cli,
                  kb_cli, console_cli, estate_cli):
     cli.add_command(_command)
 staff_cli.add_command(password_command)

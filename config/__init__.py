@@ -50,7 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TELEGRAM_BASE_URL", values.url("http", "https"), "https://api.telegram.org/bot", "Bot API base URL"),
     Setting("TELEGRAM_STAFF_CHAT_ID", values.chat_id, 0, "staff group chat id"),
     Setting("TELEGRAM_MANAGER_CHAT_IDS", values.chat_ids, (), "comma-separated manager chat ids"),
-    Setting("TELEGRAM_WEBHOOK_SECRET", values.text, "", "secret token Telegram sends with webhook updates"),
+    Setting("TELEGRAM_WEBHOOK_SECRET", values.text, "", "secret token Telegram sends with webhook updates; empty:"
+                                                      " generated into VAR_DIR (what `wuye demo` signs with)"),
     Setting("TELEGRAM_GROUP_ROUTES", values.routes, (), "categories or kinds to staff groups: 'water,lift=-1001;complaint=-1002'"),
     Setting("TELEGRAM_RATE_PER_SECOND", values.integer(1), 25, "messages per second to Telegram, all chats together"),
     Setting("TELEGRAM_GROUP_RATE_PER_MINUTE", values.integer(1), 18, "messages per minute into one group"),
@@ -134,13 +135,19 @@ def _check_combinations(config: Mapping[str, Any]) -> None:
         raise ConfigError("TELEGRAM_STAFF_CHAT_ID: required when TELEGRAM_BOT_TOKEN is set")
 
 
+GENERATED = ("WECHAT_TOKEN", "ADMIN_TOKEN", "SECRET_KEY", "TELEGRAM_WEBHOOK_SECRET")
+
+
 def fill_generated_secrets(config: dict[str, Any]) -> list[str]:
-    """Give WECHAT_TOKEN, ADMIN_TOKEN and SECRET_KEY a random value kept under VAR_DIR when they are not set.
+    """Give WECHAT_TOKEN, ADMIN_TOKEN, SECRET_KEY and TELEGRAM_WEBHOOK_SECRET a random value kept under VAR_DIR
+    when they are not set.
 
     The service then works out of the box without shipping a well-known default secret.
     Returns the names that were generated or reloaded, for a log line.
     """
-    missing = [name for name in ("WECHAT_TOKEN", "ADMIN_TOKEN", "SECRET_KEY") if not config.get(name)]
+    # A generated webhook secret changes nothing for Telegram (setWebhook must be given the secret anyway) but
+    # lets `wuye demo`, reading the same file, post staff updates to a service that has no bot token yet.
+    missing = [name for name in GENERATED if not config.get(name)]
     if not missing:
         return []
     path = Path(config["VAR_DIR"]) / "secrets.json"
