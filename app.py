@@ -22,6 +22,7 @@ from handlers.etiquette.cli import etiquette_cli
 from handlers.knowledge.cli import kb_cli
 from handlers.console.cli import console_cli, password_command
 from handlers.estates.cli import estate_cli
+from handlers.privacy.cli import privacy_cli
 from handlers.staff.cli import staff_cli
 from nlu.cli import nlu_cli
 from storage.cli import db_cli
@@ -139,6 +140,6 @@ def worker_command(burst: bool) -> None:
 
 
 for _command in (nlu_cli, db_cli, demo.demo_command, polling.polling_command, staff_cli, etiquette_cli,
-                 kb_cli, console_cli, estate_cli):
+                 kb_cli, console_cli, estate_cli, privacy_cli):
     cli.add_command(_command)
 staff_cli.add_command(password_command)

@@ -95,6 +95,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ETIQUETTE_ALERT_DAYS", values.integer(1), 7, "... within this many days alert the managers"),
     Setting("DIGEST_TIME", values.clock_time, "08:00", "daily digest to managers at this local time"),
     Setting("CONVERSATION_TTL_MINUTES", values.minutes, 30, "a half-finished conversation expires after this"),
+    Setting("PRIVACY_RETENTION_DAYS", values.integer(30), 730, "residents' personal data (names, phones, addresses,"
+            " what they wrote) is anonymised this many days after their last contact or their ticket's last change"),
     Setting("REPEAT_WINDOW_DAYS", values.integer(1), 7, "a report of an open problem within this many days is a repeat"),
 )
 

@@ -26,7 +26,8 @@ EVENT_NAMES = {"taken_over": "主管接手", "deadline_missed": "超过时限", 
                "delivered": "消息已送达", "escalated": "升级", "repeat_report": "住户再次反映", "reopened": "重新打开",
                "cancelled": "住户取消", "photo_added": "补充照片", "location_added": "补充位置",
                "marked_for_manager": "报项目经理", "phone_task": "转电话联系", "delivery_failed": "消息发送失败",
-               "needs_phone_call": "需电话确认"}
+               "needs_phone_call": "需电话确认", "personal_data_anonymised": "个人信息已匿名化（超过保存期限）",
+               "personal_data_forgotten": "应住户要求删除个人信息"}
 
 
 def run(work: Work, action: StaffAction, member: Staff) -> None:

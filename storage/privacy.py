@@ -1,0 +1,203 @@
+"""Residents' personal data past its retention, and a resident's request to be forgotten (PIPL): the rows
+to anonymise, the changes themselves, and the log of every purge and forget.
+
+Nothing here decides how words are masked: the caller passes `mask` (nlu.privacy.mask_personal plus the
+names we know the resident by) and `mask_phone`. Tickets, events and counts stay, so reports and statistics are unchanged.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Callable, Iterable
+
+from sqlalchemy import DateTime, Integer, String, Text, and_, delete, exists, func, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .models import (OPEN_STATUSES, Attachment, Base, Conversation, InboundMessage, JSONText, OutboxMessage,
+                     PhoneTask, Resident, Ticket, TicketEvent, Timer, utcnow)
+
+Mask = Callable[[str, Iterable[str | None]], str]   # (text, names known to be the resident's) -> masked
+FORGOTTEN = "forgotten-"  # what an anonymised resident's openid becomes: forgotten-<resident id>
+
+
+class PrivacyEvent(Base):
+    """One purge or forget: when, by whom, whom it concerned (masked), what changed and what was kept."""
+    __tablename__ = "privacy_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))          # purge | forget
+    subject: Mapped[str | None] = mapped_column(String(64))  # masked openid or phone; None for a purge
+    counts: Mapped[dict] = mapped_column(JSONText, default=dict)
+    kept: Mapped[str] = mapped_column(Text, default="")
+
+
+def _in_estates(model, estate_ids: Iterable[int] | None, excluded: Iterable[int]):
+    """A filter on the model's estate (once tickets and residents carry one); no filter before that."""
+    column = getattr(model, "estate_id", None)
+    if column is None:
+        return True
+    conditions = []
+    if estate_ids is not None:
+        conditions.append(column.in_(list(estate_ids)))
+    if excluded:
+        conditions.append(or_(column.is_(None), column.not_in(list(excluded))))
+    return and_(True, *conditions)
+
+
+def has_estates() -> bool:
+    """Whether tickets and residents know their estate (per-estate retention needs it)."""
+    return hasattr(Ticket, "estate_id") and hasattr(Resident, "estate_id")
+
+
+def stale_tickets(session: Session, cutoff: datetime, estate_ids=None, excluded=(), limit: int = 500) -> list[int]:
+    """Finished tickets untouched since before the cutoff whose personal data is still there."""
+    return list(session.scalars(select(Ticket.id).where(
+        Ticket.anonymised_at.is_(None), Ticket.status.not_in(OPEN_STATUSES), Ticket.updated_at < cutoff,
+        _in_estates(Ticket, estate_ids, excluded)).order_by(Ticket.id).limit(limit)))
+
+
+def stale_residents(session: Session, cutoff: datetime, estate_ids=None, excluded=(), limit: int = 500) -> list[int]:
+    """Residents silent since before the cutoff with no ticket still open or recently changed."""
+    busy = select(Ticket.id).where(Ticket.resident_id == Resident.id, Ticket.anonymised_at.is_(None),
+                                   or_(Ticket.status.in_(OPEN_STATUSES), Ticket.updated_at >= cutoff))
+    last_seen = func.coalesce(Resident.last_message_at, Resident.created_at)
+    return list(session.scalars(select(Resident.id).where(
+        Resident.anonymised_at.is_(None), last_seen < cutoff, ~exists(busy),
+        _in_estates(Resident, estate_ids, excluded)).order_by(Resident.id).limit(limit)))
+
+
+def stale_messages(session: Session, cutoff: datetime, limit: int = 2000) -> list[int]:
+    """Messages received before the cutoff whose text is still as the resident wrote it."""
+    return list(session.scalars(select(InboundMessage.id).where(
+        InboundMessage.anonymised_at.is_(None), InboundMessage.received_at < cutoff
+    ).order_by(InboundMessage.id).limit(limit)))
+
+
+def residents_named(session: Session, openid: str | None, phone: str | None) -> list[Resident]:
+    """Residents with this openid or this phone (on their record or on one of their tickets)."""
+    conditions = []
+    if openid:
+        conditions.append(Resident.openid == openid)
+    if phone:
+        conditions += [Resident.phone == phone,
+                       Resident.id.in_(select(Ticket.resident_id).where(Ticket.contact_phone == phone))]
+    if not conditions:
+        return []
+    return list(session.scalars(select(Resident).where(or_(*conditions), Resident.anonymised_at.is_(None))))
+
+
+def tickets_of(session: Session, resident_ids: list[int], phone: str | None) -> list[int]:
+    """Tickets of these residents, and tickets left with this phone by nobody we know."""
+    conditions = [Ticket.resident_id.in_(resident_ids)] if resident_ids else []
+    if phone:
+        conditions.append(Ticket.contact_phone == phone)
+    if not conditions:
+        return []
+    return list(session.scalars(select(Ticket.id).where(or_(*conditions)).order_by(Ticket.id)))
+
+
+def open_among(session: Session, ticket_ids: list[int]) -> int:
+    """How many of these tickets are still open."""
+    if not ticket_ids:
+        return 0
+    return session.scalar(select(func.count()).select_from(Ticket).where(
+        Ticket.id.in_(ticket_ids), Ticket.status.in_(OPEN_STATUSES))) or 0
+
+
+def _masked_json(value: Any, mask: Mask, names: tuple) -> Any:
+    if isinstance(value, str):
+        return mask(value, names)
+    if isinstance(value, dict):
+        return {key: _masked_json(item, mask, names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked_json(item, mask, names) for item in value]
+    return value
+
+
+def _names_of_tickets(session: Session, ticket_ids: list[int]) -> dict[int, tuple]:
+    rows = session.execute(select(Ticket.id, Ticket.contact_name, Resident.name).outerjoin(
+        Resident, Resident.id == Ticket.resident_id).where(Ticket.id.in_(ticket_ids)))
+    return {ticket_id: (contact, name) for ticket_id, contact, name in rows}
+
+
+def anonymise_tickets(session: Session, ticket_ids: list[int], mask: Mask, mask_phone: Mask, now: datetime,
+                      action: str, detail: dict) -> None:
+    """Mask the words, phone and name on tickets, their events, tasks and messages; drop places and photos.
+    The ticket, its kind, category, address, times, rating and every event stay (reports need them);
+    one more event (`action`, by "system") says it happened."""
+    names = _names_of_tickets(session, ticket_ids)
+    for event in session.scalars(select(TicketEvent).where(TicketEvent.ticket_id.in_(ticket_ids),
+                                                           TicketEvent.detail.is_not(None))):
+        event.detail = _masked_json(event.detail, mask, names.get(event.ticket_id, ()))
+    for ticket in session.scalars(select(Ticket).where(Ticket.id.in_(ticket_ids))):
+        session.add(TicketEvent(ticket_id=ticket.id, at=now, actor="system", action=action, detail=detail))
+        ticket.contact_phone = mask_phone(ticket.contact_phone, ()) if ticket.contact_phone else None
+        ticket.contact_name, ticket.location, ticket.anonymised_at = None, None, now
+        for column in ("description", "resident_words", "feedback", "escalation_reason", "preferred_time"):
+            if getattr(ticket, column):
+                setattr(ticket, column, mask(getattr(ticket, column), names[ticket.id]))
+    for task in session.scalars(select(PhoneTask).where(PhoneTask.ticket_id.in_(ticket_ids),
+                                                        PhoneTask.detail.is_not(None))):
+        task.detail = mask(task.detail, names.get(task.ticket_id, ()))
+    for row in session.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id.in_(ticket_ids))):
+        row.payload = _masked_json(row.payload, mask, names.get(row.ticket_id, ()))
+    session.execute(update(Attachment).where(Attachment.ticket_id.in_(ticket_ids))
+                    .values(media_id=None, url=None, detail=None))
+
+
+def anonymise_residents(session: Session, resident_ids: list[int], mask: Mask, now: datetime,
+                        stop_pending: bool = False) -> None:
+    """Forget who a resident is: openid, name, phone, address, half-finished conversation, photos, and
+    the messages sent to them; their tickets keep pointing at the anonymous row (a count, no person).
+    `stop_pending` also stops what is still waiting to be sent to them (a request to be forgotten)."""
+    for resident in session.scalars(select(Resident).where(Resident.id.in_(resident_ids))):
+        old, name = resident.openid, resident.name
+        resident.openid = f"{FORGOTTEN}{resident.id}"
+        resident.name = resident.phone = resident.building = resident.unit = resident.room = None
+        resident.address_confirmed, resident.active, resident.anonymised_at = False, False, now
+        session.execute(update(InboundMessage).where(InboundMessage.openid == old)
+                        .values(openid=resident.openid))
+        session.execute(update(TicketEvent).where(TicketEvent.actor == f"resident:{old}")
+                        .values(actor=f"resident:{resident.openid}"))
+        for row in session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == old)):
+            row.recipient, row.payload = resident.openid, _masked_json(row.payload, mask, (name,))
+            if stop_pending and row.status in ("pending", "suggested"):
+                row.status, row.last_error = "failed", "the resident asked to be forgotten"
+    session.execute(delete(Conversation).where(Conversation.resident_id.in_(resident_ids)))
+    session.execute(update(Attachment).where(Attachment.resident_id.in_(resident_ids))
+                    .values(media_id=None, url=None, detail=None))
+
+
+def anonymise_messages(session: Session, message_ids: list[int], mask: Mask, now: datetime) -> None:
+    """Mask what residents wrote and what we answered; the message, its kind, intent and ticket stay."""
+    rows = session.execute(select(InboundMessage, Resident.name).outerjoin(
+        Resident, Resident.openid == InboundMessage.openid).where(InboundMessage.id.in_(message_ids)))
+    for message, name in rows:
+        message.content = mask(message.content, (name,)) if message.content else message.content
+        message.reply = mask(message.reply, (name,)) if message.reply else message.reply
+        message.anonymised_at = now
+
+
+def messages_of(session: Session, resident_ids: list[int]) -> list[int]:
+    """Every message of these residents not masked yet."""
+    openids = select(Resident.openid).where(Resident.id.in_(resident_ids))
+    return list(session.scalars(select(InboundMessage.id).where(InboundMessage.openid.in_(openids),
+                                                                InboundMessage.anonymised_at.is_(None))))
+
+
+def stop_followups(session: Session, ticket_ids: list[int], now: datetime) -> int:
+    """Cancel the follow-up steps (回访) still planned on these tickets: nobody is left to ask."""
+    result = session.execute(update(Timer).where(Timer.ticket_id.in_(ticket_ids), Timer.status == "pending",
+                                                 Timer.kind.like("followup%")).values(status="cancelled"))
+    return result.rowcount or 0
+
+
+def log_event(session: Session, actor: str, action: str, subject: str | None, counts: dict, kept: str) -> None:
+    """Record a purge or a forget."""
+    session.add(PrivacyEvent(at=utcnow(), actor=actor, action=action, subject=subject, counts=counts, kept=kept))
+
+
+def events(session: Session, limit: int = 50) -> list[PrivacyEvent]:
+    """The latest purges and forgets, newest first."""
+    return list(session.scalars(select(PrivacyEvent).order_by(PrivacyEvent.id.desc()).limit(limit)))
