@@ -14,7 +14,8 @@ from storage.db import database_url, make_engine, make_sessionmaker, session_sco
 
 ESTATES = (("锦绣花园", "JX", ("锦绣",)), ("翠湖苑", "CH", ("翠湖",)))
 # Buildings, units, floors and rooms per floor of each estate's roster.
-LAYOUT = {"锦绣花园": (("1", "2", "3", "5", "6", "A"), 2, 18, 4), "翠湖苑": (("1", "2", "3", "4"), 2, 11, 3)}
+LAYOUT = {"锦绣花园": (tuple(str(n) for n in range(1, 11)) + ("A",), 2, 18, 4),
+          "翠湖苑": (tuple(str(n) for n in range(1, 9)), 2, 11, 3)}
 SURNAMES, GIVEN = "陈林黄赵孙周吴郑王李刘杨徐朱马胡郭何高罗", "建国晓梅志强丽华伟敏刚芳静磊洋艳军霞勇娟"
 
 
@@ -26,6 +27,7 @@ class House:
     room: str
     owner: str
     phone: str
+    vacant: bool = False
 
     @property
     def address(self) -> str:
@@ -38,14 +40,14 @@ def houses() -> list[House]:
     """Every house of the demo's roster, with an owner and a phone (every tenth one vacant, no owner)."""
     found = []
     for number, (estate, (buildings, units, floors, per_floor)) in enumerate(LAYOUT.items()):
-        for b, building in enumerate(buildings):
+        for building in buildings:
             for unit in range(1, units + 1):
                 for floor in range(1, floors + 1):
                     for door in range(1, per_floor + 1):
                         n = len(found)
                         found.append(House(estate, building, str(unit), f"{floor}{door:02d}",
                                            SURNAMES[n % 20] + GIVEN[(n // 20) % 20] + GIVEN[(n // 7) % 20],
-                                           f"13{8 + number}{b}{unit}{floor:02d}{door:02d}{n % 100:02d}"))
+                                           f"13{8 + number}{(n * 7919 + 1234567) % 10 ** 8:08d}", n % 10 == 9))
     return found
 
 
@@ -54,10 +56,9 @@ def write_roster(path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(["小区", "楼栋", "单元", "房号", "业主姓名", "业主电话", "入住状态"])
-        for n, house in enumerate(houses()):
-            vacant = n % 10 == 9
-            writer.writerow([house.estate, house.building, house.unit, house.room, "" if vacant else house.owner,
-                             "" if vacant else house.phone, "空置" if vacant else "已入住"])
+        for house in houses():
+            writer.writerow([house.estate, house.building, house.unit, house.room, "" if house.vacant else house.owner,
+                             "" if house.vacant else house.phone, "空置" if house.vacant else "已入住"])
 
 
 @dataclass(frozen=True)

@@ -44,9 +44,15 @@ class Story:
     homes: dict[str, House] = field(default_factory=dict)    # resident -> the house they live in
 
     def __post_init__(self):
-        rng, roster = random.Random(self.run), houses()
+        """Each resident lives in an occupied house on a staircase no earlier ticket names, so the desk sees new
+        problems, not repeats of open ones (it matches repeats by place)."""
+        rng = random.Random(self.run)
+        taken = {(t["building"], t["unit"]) for t in self.service.tickets()}
+        lived_in = [h for h in houses() if not h.vacant and h.building.isdigit()]
         for name, (estate, _lines) in RESIDENTS.items():
-            self.homes[name] = rng.choice([h for h in roster if h.estate == estate and h.building.isdigit()])
+            choices = [h for h in lived_in if h.estate == estate and (h.building, h.unit) not in taken]
+            home = self.homes[name] = rng.choice(choices or [h for h in lived_in if h.estate == estate])
+            taken.add((home.building, home.unit))
 
     def openid(self, name: str) -> str:
         """The resident's WeChat openid in this run."""
