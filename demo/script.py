@@ -30,6 +30,7 @@ RESIDENTS = {
     "孙先生": ("锦绣花园", ["请问物业费可以用微信交吗", "请问小区明年会不会加装电动车充电桩 电话{phone}"]),
 }
 RUDE = "这不归我们管，你自己找开发商去"
+UNCONFIRMED = "new,accepted,on_site,reopened,done"  # a new report at the place of one of these is a repeat
 
 
 @dataclass
@@ -44,10 +45,10 @@ class Story:
     homes: dict[str, House] = field(default_factory=dict)    # resident -> the house they live in
 
     def __post_init__(self):
-        """Each resident lives in an occupied house on a staircase no earlier ticket names, so the desk sees new
-        problems, not repeats of open ones (it matches repeats by place)."""
+        """Each resident lives in an occupied house on a staircase no unfinished ticket names, so the desk sees
+        new problems, not repeats of open ones (it matches repeats by place)."""
         rng = random.Random(self.run)
-        taken = {(t["building"], t["unit"]) for t in self.service.tickets()}
+        taken = {(t["building"], t["unit"]) for t in self.service.tickets(UNCONFIRMED)}
         lived_in = [h for h in houses() if not h.vacant and h.building.isdigit()]
         for name, (estate, _lines) in RESIDENTS.items():
             choices = [h for h in lived_in if h.estate == estate and (h.building, h.unit) not in taken]

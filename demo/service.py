@@ -50,11 +50,12 @@ class Service:
         self._post("/telegram/webhook", json=update,
                    headers={telegram_push.SECRET_HEADER: self.config["TELEGRAM_WEBHOOK_SECRET"]})
 
-    def tickets(self) -> list[dict]:
-        """Every ticket, newest first, from the JSON API."""
+    def tickets(self, status: str | None = None) -> list[dict]:
+        """Every ticket (or those in the comma-separated statuses), newest first, from the JSON API."""
         found, page = [], 1
         while True:
-            data = self._get("/api/tickets", params={"page": page, "per_page": 200})
+            params = {"page": page, "per_page": 200, **({"status": status} if status else {})}
+            data = self._get("/api/tickets", params=params)
             found += data["tickets"]
             if len(found) >= data["total"] or not data["tickets"]:
                 return found

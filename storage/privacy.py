@@ -12,8 +12,8 @@ from typing import Any, Callable, Iterable
 from sqlalchemy import DateTime, Integer, String, Text, and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .models import (OPEN_STATUSES, Attachment, Base, Conversation, InboundMessage, JSONText, OutboxMessage,
-                     PhoneTask, Resident, Ticket, TicketEvent, Timer, utcnow)
+from .models import (OPEN_STATUSES, Alert, Attachment, Base, Conversation, EtiquetteViolation, InboundMessage,
+                     JSONText, OutboxMessage, PhoneTask, Resident, Ticket, TicketEvent, Timer, utcnow)
 
 Mask = Callable[[str, Iterable[str | None]], str]   # (text, names known to be the resident's) -> masked
 FORGOTTEN = "forgotten-"  # what an anonymised resident's openid becomes: forgotten-<resident id>
@@ -142,6 +142,10 @@ def anonymise_tickets(session: Session, ticket_ids: list[int], mask: Mask, mask_
         task.detail = mask(task.detail, names.get(task.ticket_id, ()))
     for row in session.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id.in_(ticket_ids))):
         row.payload = _masked_json(row.payload, mask, names.get(row.ticket_id, ()))
+    # Managers' alerts and the replies the etiquette filter stopped may quote the resident or name them.
+    for model in (Alert, EtiquetteViolation):
+        for row in session.scalars(select(model).where(model.ticket_id.in_(ticket_ids))):
+            row.text = mask(row.text, names.get(row.ticket_id, ()))
     session.execute(update(Attachment).where(Attachment.ticket_id.in_(ticket_ids))
                     .values(media_id=None, url=None, detail=None))
 
@@ -201,3 +205,9 @@ def log_event(session: Session, actor: str, action: str, subject: str | None, co
 def events(session: Session, limit: int = 50) -> list[PrivacyEvent]:
     """The latest purges and forgets, newest first."""
     return list(session.scalars(select(PrivacyEvent).order_by(PrivacyEvent.id.desc()).limit(limit)))
+
+
+def cards_of(session: Session, ticket_ids: list[int]) -> list[tuple[int, int]]:
+    """(ticket id, staff chat) of the tickets whose card is in a staff group."""
+    return [(row.id, row.staff_chat_id) for row in session.execute(select(Ticket.id, Ticket.staff_chat_id).where(
+        Ticket.id.in_(ticket_ids), Ticket.card_message_id.is_not(None), Ticket.staff_chat_id.is_not(None)))]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from storage import privacy
 
+from .. import outbox
 from ..desk import Desk
 from . import KEPT, mask, mask_phone
 
@@ -66,4 +67,7 @@ def forget(desk: Desk, identifier: str, actor: str, dry_run: bool = False) -> Fo
         privacy.log_event(session, actor, "forget", report.subject, report.counts, KEPT)
         if dry_run:
             session.rollback()
+            return report
+        for ticket_id, chat in privacy.cards_of(session, tickets):
+            outbox.card(work, ticket_id, chat)  # the staff group's card is redrawn without the person
     return report
