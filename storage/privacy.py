@@ -9,12 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import DateTime, Integer, String, Text, and_, delete, exists, func, or_, select, update
+from sqlalchemy import (DateTime, Index, String, Text, and_, case, cast, delete, exists, func, literal, or_,
+                        select, update)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .models import (OPEN_STATUSES, Alert, Attachment, Base, Conversation, EtiquetteViolation, InboundMessage,
                      JSONText, OutboxMessage, PhoneTask, Resident, Ticket, TicketEvent, Timer, utcnow)
 
+# Messages sent to a resident, found when they are anonymised (one index lookup per batch, not a scan).
+Index("ix_outbox_recipient", OutboxMessage.recipient)
 Mask = Callable[[str, Iterable[str | None]], str]   # (text, names known to be the resident's) -> masked
 FORGOTTEN = "forgotten-"  # what an anonymised resident's openid becomes: forgotten-<resident id>
 
@@ -50,27 +53,32 @@ def has_estates() -> bool:
     return hasattr(Ticket, "estate_id") and hasattr(Resident, "estate_id")
 
 
-def stale_tickets(session: Session, cutoff: datetime, estate_ids=None, excluded=(), limit: int = 500) -> list[int]:
+# The stale_* queries page by id (after the last batch's highest id): each batch walks the primary key from
+# where the last stopped, so a first purge of millions of rows reads every row once, not once per batch.
+
+def stale_tickets(session: Session, cutoff: datetime, estate_ids=None, excluded=(), after: int = 0,
+                  limit: int = 500) -> list[int]:
     """Finished tickets untouched since before the cutoff whose personal data is still there."""
     return list(session.scalars(select(Ticket.id).where(
-        Ticket.anonymised_at.is_(None), Ticket.status.not_in(OPEN_STATUSES), Ticket.updated_at < cutoff,
+        Ticket.id > after, Ticket.anonymised_at.is_(None), Ticket.status.not_in(OPEN_STATUSES), Ticket.updated_at < cutoff,
         _in_estates(Ticket, estate_ids, excluded)).order_by(Ticket.id).limit(limit)))
 
 
-def stale_residents(session: Session, cutoff: datetime, estate_ids=None, excluded=(), limit: int = 500) -> list[int]:
+def stale_residents(session: Session, cutoff: datetime, estate_ids=None, excluded=(), after: int = 0,
+                    limit: int = 500) -> list[int]:
     """Residents silent since before the cutoff with no ticket still open or recently changed."""
     busy = select(Ticket.id).where(Ticket.resident_id == Resident.id, Ticket.anonymised_at.is_(None),
                                    or_(Ticket.status.in_(OPEN_STATUSES), Ticket.updated_at >= cutoff))
     last_seen = func.coalesce(Resident.last_message_at, Resident.created_at)
     return list(session.scalars(select(Resident.id).where(
-        Resident.anonymised_at.is_(None), last_seen < cutoff, ~exists(busy),
+        Resident.id > after, Resident.anonymised_at.is_(None), last_seen < cutoff, ~exists(busy),
         _in_estates(Resident, estate_ids, excluded)).order_by(Resident.id).limit(limit)))
 
 
-def stale_messages(session: Session, cutoff: datetime, limit: int = 2000) -> list[int]:
+def stale_messages(session: Session, cutoff: datetime, after: int = 0, limit: int = 2000) -> list[int]:
     """Messages received before the cutoff whose text is still as the resident wrote it."""
     return list(session.scalars(select(InboundMessage.id).where(
-        InboundMessage.anonymised_at.is_(None), InboundMessage.received_at < cutoff
+        InboundMessage.id > after, InboundMessage.anonymised_at.is_(None), InboundMessage.received_at < cutoff
     ).order_by(InboundMessage.id).limit(limit)))
 
 
@@ -154,23 +162,32 @@ def anonymise_residents(session: Session, resident_ids: list[int], mask: Mask, n
                         stop_pending: bool = False) -> None:
     """Forget who a resident is: openid, name, phone, address, half-finished conversation, photos, and
     the messages sent to them; their tickets keep pointing at the anonymous row (a count, no person).
-    `stop_pending` also stops what is still waiting to be sent to them (a request to be forgotten)."""
-    for resident in session.scalars(select(Resident).where(Resident.id.in_(resident_ids))):
-        old, name = resident.openid, resident.name
-        resident.openid = f"{FORGOTTEN}{resident.id}"
-        resident.name = resident.phone = resident.building = resident.unit = resident.room = None
-        resident.address_confirmed, resident.active, resident.anonymised_at = False, False, now
-        session.execute(update(InboundMessage).where(InboundMessage.openid == old)
-                        .values(openid=resident.openid))
-        session.execute(update(TicketEvent).where(TicketEvent.actor == f"resident:{old}")
-                        .values(actor=f"resident:{resident.openid}"))
-        for row in session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == old)):
-            row.recipient, row.payload = resident.openid, _masked_json(row.payload, mask, (name,))
-            if stop_pending and row.status in ("pending", "suggested"):
-                row.status, row.last_error = "failed", "the resident asked to be forgotten"
+    `stop_pending` also stops what is still waiting to be sent to them (a request to be forgotten).
+    One statement per table for the whole batch, each through an index."""
+    people = {r.openid: (r.id, r.name) for r in session.scalars(select(Resident).where(Resident.id.in_(resident_ids)))}
+    if not people:
+        return
+    new = {old: f"{FORGOTTEN}{resident_id}" for old, (resident_id, _name) in people.items()}
+    session.execute(update(Resident).where(Resident.id.in_(resident_ids)).values(
+        openid=literal(FORGOTTEN, String) + cast(Resident.id, String), name=None, phone=None, building=None,
+        unit=None, room=None, address_confirmed=False, active=False, anonymised_at=now),
+        execution_options={"synchronize_session": False})
+    session.execute(update(InboundMessage).where(InboundMessage.openid.in_(list(new))).values(
+        openid=case(new, value=InboundMessage.openid)))
+    actors = {f"resident:{old}": f"resident:{anonymous}" for old, anonymous in new.items()}
+    their_tickets = select(Ticket.id).where(Ticket.resident_id.in_(resident_ids))
+    session.execute(update(TicketEvent).where(TicketEvent.ticket_id.in_(their_tickets),
+                                              TicketEvent.actor.in_(list(actors)))
+                    .values(actor=case(actors, value=TicketEvent.actor)))
+    for row in session.scalars(select(OutboxMessage).where(OutboxMessage.recipient.in_(list(new)))):
+        name = people[row.recipient][1]
+        row.recipient, row.payload = new[row.recipient], _masked_json(row.payload, mask, (name,))
+        if stop_pending and row.status in ("pending", "suggested"):
+            row.status, row.last_error = "failed", "the resident asked to be forgotten"
     session.execute(delete(Conversation).where(Conversation.resident_id.in_(resident_ids)))
     session.execute(update(Attachment).where(Attachment.resident_id.in_(resident_ids))
                     .values(media_id=None, url=None, detail=None))
+    session.expire_all()  # the rows changed by statements, not through the loaded objects
 
 
 def anonymise_messages(session: Session, message_ids: list[int], mask: Mask, now: datetime) -> None:

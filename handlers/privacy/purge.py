@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -59,24 +60,26 @@ def scopes(desk: Desk) -> list[Scope]:
 def purge(desk: Desk, dry_run: bool = False, actor: str = "system") -> PurgeReport:
     """Anonymise what outlived its retention; with dry_run, count it and change nothing."""
     report, now = PurgeReport(dry_run, scopes(desk)), desk.now()
+    counts = report.counts
     with desk.sessions() as session:
         try:
             # Messages first, while the names of their senders are still known (our replies use them).
             company_cutoff = now - timedelta(days=report.scopes[-1].days)
-            report.counts["messages"] = _sweep(session, dry_run, lambda s: privacy.stale_messages(s, company_cutoff),
-                                               lambda s, ids: privacy.anonymise_messages(s, ids, mask, now))
+            counts["messages"] = _sweep(session, dry_run, partial(privacy.stale_messages, cutoff=company_cutoff),
+                                        partial(privacy.anonymise_messages, mask=mask, now=now))
             for scope in report.scopes:
-                cutoff = now - timedelta(days=scope.days)
-                report.counts["tickets"] += _sweep(session, dry_run, lambda s: privacy.stale_tickets(
-                    s, cutoff, scope.estate_ids, scope.excluded), lambda s, ids: _tickets(s, ids, now, scope.days))
-                report.counts["residents"] += _sweep(session, dry_run, lambda s: privacy.stale_residents(
-                    s, cutoff, scope.estate_ids, scope.excluded), lambda s, ids: _residents(s, ids, now, report))
+                where = {"cutoff": now - timedelta(days=scope.days), "estate_ids": scope.estate_ids,
+                         "excluded": scope.excluded}
+                counts["tickets"] += _sweep(session, dry_run, partial(privacy.stale_tickets, **where),
+                                            partial(_tickets, now=now, days=scope.days))
+                counts["residents"] += _sweep(session, dry_run, partial(privacy.stale_residents, **where),
+                                              partial(_residents, now=now, report=report))
             if not dry_run:
-                privacy.log_event(session, actor, "purge", None, report.counts, KEPT)
+                privacy.log_event(session, actor, "purge", None, counts, KEPT)
                 session.commit()
         finally:
             session.rollback()  # a dry run's changes (a real run has committed them)
-    log.info("privacy purge%s: %s", " (dry run)" if dry_run else "", report.counts)
+    log.info("privacy purge%s: %s", " (dry run)" if dry_run else "", counts)
     return report
 
 
@@ -93,11 +96,11 @@ def _residents(session: Session, ids: list[int], now: datetime, report: PurgeRep
 
 def _sweep(session: Session, dry_run: bool, find, change) -> int:
     """Find a batch, change it, commit (unless a dry run), until nothing is left; how many rows."""
-    total = 0
-    while ids := find(session):
+    total, after = 0, 0
+    while ids := find(session, after=after):
         change(session, ids)
         session.flush()
-        total += len(ids)
+        total, after = total + len(ids), ids[-1]
         if not dry_run:
             session.commit()
     return total

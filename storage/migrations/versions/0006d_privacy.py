@@ -1,4 +1,4 @@
-"""privacy: when personal data was anonymised, and the log of purges and forgets
+"""privacy: when personal data was anonymised, the log of purges and forgets, messages by recipient
 
 Revision ID: 0006d
 Revises: 0005
@@ -29,9 +29,11 @@ def upgrade() -> None:
         sa.Column("counts", sa.Text(), nullable=False),
         sa.Column("kept", sa.Text(), nullable=False),
     )
+    op.create_index("ix_outbox_recipient", "outbox", ["recipient"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_outbox_recipient", "outbox")
     op.drop_table("privacy_events")
     for table in reversed(_TABLES):
         with op.batch_alter_table(table) as batch:
