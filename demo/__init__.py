@@ -44,7 +44,7 @@ def demo_command(url: str, yes: bool) -> None:
         raise click.ClickException(str(exc)) from None
     finally:
         database.close()
-    _how_to_sign_in(service.url, sign_in_path(answer))
+    _how_to_sign_in(service.url, sign_in_path(answer), config["CONSOLE_LINK_MINUTES"])
 
 
 def _summary(service: Service) -> None:
@@ -56,11 +56,11 @@ def _summary(service: Service) -> None:
                    f"{'  紧急' if t['urgent'] else ''}")
 
 
-def _how_to_sign_in(url: str, path: str | None) -> None:
+def _how_to_sign_in(url: str, path: str | None, minutes: float) -> None:
     click.echo("\n" + click.style("打开管理后台看看刚才的工单、处理时间线、图表和导出：", bold=True))
     if path:
         link = path if path.startswith("http") else url + path
-        click.echo(f"  {link}\n  （{MANAGER.name}的一次性登录链接，10 分钟内有效；过期后再运行一次 wuye demo，"
+        click.echo(f"  {link}\n  （{MANAGER.name}的一次性登录链接，{minutes:g} 分钟内有效；过期后再运行一次 wuye demo，"
                    f"或运行 .venv/bin/wuye console link {MANAGER.telegram_id}）")
     click.echo(f"  或设置密码后用账号 {MANAGER.telegram_id} 登录 {url}/login：.venv/bin/wuye staff password "
                f"{MANAGER.telegram_id}")
