@@ -54,7 +54,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TELEGRAM_MANAGER_CHAT_IDS", values.chat_ids, (), "comma-separated manager chat ids"),
     Setting("TELEGRAM_BOT_USERNAME", values.text, "", "the bot's @username (commands for other bots are ignored);"
                                                       " empty: asked of Telegram (getMe)"),
-    Setting("TELEGRAM_WEBHOOK_SECRET", values.text, "", "secret token Telegram sends with webhook updates"),
+    Setting("TELEGRAM_WEBHOOK_SECRET", values.text, "", "secret token Telegram sends with webhook updates; empty:"
+                                                      " generated into VAR_DIR (what `wuye demo` signs with)"),
     Setting("TELEGRAM_GROUP_ROUTES", values.routes, (), "categories or kinds to staff groups: 'water,lift=-1001;complaint=-1002'"),
     Setting("TELEGRAM_RATE_PER_SECOND", values.integer(1), 25, "messages per second to Telegram, all chats together"),
     Setting("TELEGRAM_GROUP_RATE_PER_MINUTE", values.integer(1), 18, "messages per minute into one group"),
@@ -98,6 +99,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ETIQUETTE_ALERT_DAYS", values.integer(1), 7, "... within this many days alert the managers"),
     Setting("DIGEST_TIME", values.clock_time, "08:00", "daily digest to managers at this local time"),
     Setting("CONVERSATION_TTL_MINUTES", values.minutes, 30, "a half-finished conversation expires after this"),
+    Setting("PRIVACY_RETENTION_DAYS", values.integer(30), 730, "residents' personal data (names, phones, addresses,"
+            " what they wrote) is anonymised this many days after their last contact or their ticket's last change"),
     Setting("REPEAT_WINDOW_DAYS", values.integer(1), 7, "a report of an open problem within this many days is a repeat"),
 )
 
@@ -138,13 +141,19 @@ def _check_combinations(config: Mapping[str, Any]) -> None:
         raise ConfigError("TELEGRAM_STAFF_CHAT_ID: required when TELEGRAM_BOT_TOKEN is set")
 
 
+GENERATED = ("WECHAT_TOKEN", "ADMIN_TOKEN", "SECRET_KEY", "TELEGRAM_WEBHOOK_SECRET")
+
+
 def fill_generated_secrets(config: dict[str, Any]) -> list[str]:
-    """Give WECHAT_TOKEN, ADMIN_TOKEN and SECRET_KEY a random value kept under VAR_DIR when they are not set.
+    """Give WECHAT_TOKEN, ADMIN_TOKEN, SECRET_KEY and TELEGRAM_WEBHOOK_SECRET a random value kept under VAR_DIR
+    when they are not set.
 
     The service then works out of the box without shipping a well-known default secret.
     Returns the names that were generated or reloaded, for a log line.
     """
-    missing = [name for name in ("WECHAT_TOKEN", "ADMIN_TOKEN", "SECRET_KEY") if not config.get(name)]
+    # A generated webhook secret changes nothing for Telegram (setWebhook must be given the secret anyway) but
+    # lets `wuye demo`, reading the same file, post staff updates to a service that has no bot token yet.
+    missing = [name for name in GENERATED if not config.get(name)]
     if not missing:
         return []
     path = Path(config["VAR_DIR"]) / "secrets.json"

@@ -52,6 +52,7 @@ class Resident(Base):
     last_message_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime)   # privacy purge or forget (PIPL)
 
     tickets: Mapped[list["Ticket"]] = relationship(back_populates="resident")
 
@@ -116,6 +117,7 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime)   # personal data masked (privacy)
 
     resident: Mapped[Resident | None] = relationship(back_populates="tickets")
     assignee: Mapped["Staff | None"] = relationship()
@@ -151,6 +153,7 @@ class InboundMessage(Base):
     reply: Mapped[str | None] = mapped_column(Text)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     intent: Mapped[str | None] = mapped_column(String(32))
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime)   # content masked (privacy)
 
 
 class Attachment(Base):

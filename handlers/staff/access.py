@@ -57,7 +57,7 @@ def may_act(desk: Desk, member: Staff, ticket: Ticket, chat_id: int, private: bo
     if not scope.serves(desk, member, ticket.estate_id):  # another estate's ticket, whatever the role
         return False
     if manages(member):
-        return in_scope(desk, member, ticket)
+        return True  # within their estates (above), any group's ticket
     group = staff_chat_for(desk, ticket)
     if group is None:
         return False
@@ -74,15 +74,6 @@ def allowed(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -> b
     log.warning("refused %s on ticket %s by staff %s in chat %s: not their group's ticket",
                 what, ticket.id, member.id, action.chat_id)
     return False
-
-
-def in_scope(desk: Desk, member: Staff, ticket: Ticket) -> bool:
-    """Whether a supervisor's or manager's scope covers the ticket.
-
-    The estates they are listed for (estate settings `supervisors` / `managers`) are plugged in here; a
-    manager or supervisor listed for no estate keeps the company-wide scope they have always had.
-    """
-    return True
 
 
 def may_work_on(member: Staff, ticket: Ticket) -> bool:

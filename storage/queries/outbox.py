@@ -27,3 +27,18 @@ def pending_outbox(session: Session, created_before: datetime) -> list[int]:
     """Ids of the rows still waiting to be sent that were written before a moment."""
     return list(session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "pending",
                                                                OutboxMessage.created_at <= created_before)))
+
+
+def texts_to(session: Session, recipients: list[str], after_id: int = 0) -> list[tuple[int, str]]:
+    """(id, text) of the messages written for these recipients after a row id, oldest first, without the
+    rewrites held for staff to choose (the demo shows what the bot answered staff even when no bot token
+    lets it reach Telegram)."""
+    rows = session.execute(select(OutboxMessage.id, OutboxMessage.payload).where(
+        OutboxMessage.recipient.in_(recipients), OutboxMessage.id > after_id, OutboxMessage.status != "suggested"
+    ).order_by(OutboxMessage.id))
+    return [(row_id, (payload or {}).get("text") or (payload or {}).get("content") or "") for row_id, payload in rows]
+
+
+def last_outbox_id(session: Session) -> int:
+    """The newest outbox row's id (0 when there is none)."""
+    return session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1)) or 0
