@@ -94,6 +94,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ETIQUETTE_ALERT_DAYS", values.integer(1), 7, "... within this many days alert the managers"),
     Setting("DIGEST_TIME", values.clock_time, "08:00", "daily digest to managers at this local time"),
     Setting("CONVERSATION_TTL_MINUTES", values.minutes, 30, "a half-finished conversation expires after this"),
+    Setting("BINDING_REVIEW_MINUTES", values.minutes, 480, "service minutes the estate's desk has to approve or refuse"
+                                                          " a house binding (房屋认证) before managers are told"),
     Setting("REPEAT_WINDOW_DAYS", values.integer(1), 7, "a report of an open problem within this many days is a repeat"),
 )
 

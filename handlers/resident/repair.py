@@ -15,7 +15,7 @@ from storage import queries
 from ..desk import Turn
 from ..tickets import deadlines, tickets
 from ..tickets.cards import show_card
-from . import replies, residents
+from . import houses, replies, residents
 from .parsed import Parsed
 from .timeparse import parse as parse_time
 
@@ -54,6 +54,8 @@ def resume(turn: Turn, slots: dict, parsed: Parsed) -> str:
             return _ask(turn, draft, {**slots, "tries": 0}, "address")
         return _advance(turn, draft, slots)
     filled = _fill(turn, draft, parsed, awaiting)
+    if awaiting == "house" and not (draft.building or draft.room):
+        filled = houses.pick_for_repair(turn, draft, parsed)
     if awaiting == "description" and not draft.description:
         draft.description = parsed.text
         filled = True
@@ -76,7 +78,7 @@ def _fill(turn: Turn, draft: tickets.Draft, parsed: Parsed, awaiting: str | None
             draft.unit = unit
         if room:
             draft.room = room
-        answered |= awaiting in ("address", "confirm_address")
+        answered |= awaiting in ("address", "confirm_address", "house")
     if parsed.first("phone"):
         draft.phone = parsed.first("phone")
         answered |= awaiting == "phone"
@@ -116,7 +118,12 @@ def _advance(turn: Turn, draft: tickets.Draft, slots: dict) -> str:
         return _finish_repeat(turn, repeat, draft)
     if not draft.description and "description" not in given_up:
         return _ask(turn, draft, slots, "description")
-    has_place = draft.location or (draft.building and (draft.room or not _needs_room(draft)))
+    has_place = _has_place(draft)
+    if not has_place and "address" not in given_up and "house" not in given_up:
+        # A bound house needs no question; with several the resident is asked once which.
+        if houses.fill_repair(turn, draft) == houses.SEVERAL:
+            return _ask(turn, draft, slots, "house")
+        has_place = _has_place(draft)
     if not has_place and "address" not in given_up:
         stored = residents.address_of(turn)
         if stored[0] and stored[2] and not slots.get("declined_stored") and not draft.building:
@@ -131,6 +138,10 @@ def _advance(turn: Turn, draft: tickets.Draft, slots: dict) -> str:
     if not draft.urgent and not draft.preferred_time and "time" not in given_up:
         return _ask(turn, draft, slots, "time")
     return _open(turn, draft, given_up)
+
+
+def _has_place(draft: tickets.Draft) -> bool:
+    return bool(draft.location or (draft.building and (draft.room or not _needs_room(draft))))
 
 
 def add_attachment(turn: Turn, slots: dict, attachment_id: int, location: dict | None = None) -> str:
@@ -159,6 +170,8 @@ def _ask(turn: Turn, draft: tickets.Draft, slots: dict, what: str, again: bool =
 def _question(turn: Turn, draft: tickets.Draft, what: str, again: bool = False) -> str:
     if what == "confirm_address":
         return replies.confirm_address(replies.address_text(*residents.address_of(turn)))
+    if what == "house":
+        return houses.which_house(turn) if not again else "麻烦您回复房屋前面的序号，或直接告诉我们地址。"
     if what == "address":
         if again:
             return replies.ASK_ADDRESS_AGAIN

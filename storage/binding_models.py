@@ -1,0 +1,52 @@
+"""Residents bound to houses (房屋认证): one WeChat openid may hold several houses, each with a role.
+
+A row is a binding and its history at once: `pending` while the estate's desk has to approve it,
+`active` once bound (by the roster's phone or by a member of staff), `refused`, or `ended` (unbound,
+moved out, a tenancy over). Only one pending or active row per resident and house (a partial unique
+index), so a double press or a repeated request can never bind twice.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .estate_models import House  # noqa: F401  (the houses table must exist in the metadata first)
+from .models import Base, utcnow
+
+ROLES = ("owner", "family", "tenant")           # 业主 / 家属 / 租客
+LIVE_STATES = ("pending", "active")
+
+
+class ResidentHouse(Base):
+    """One resident's binding to one house, with who decided it and when (流程可追溯)."""
+    __tablename__ = "resident_houses"
+    __table_args__ = (
+        Index("uq_resident_houses_live", "resident_id", "house_id", unique=True,
+              postgresql_where=text("state IN ('pending', 'active')"),
+              sqlite_where=text("state IN ('pending', 'active')")),
+        Index("ix_resident_houses_resident", "resident_id", "state"),
+        Index("ix_resident_houses_house", "house_id", "state"),
+        Index("ix_resident_houses_estate_state", "estate_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"))
+    house_id: Mapped[int] = mapped_column(ForeignKey("houses.id", ondelete="CASCADE"))
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(8))                        # owner | family | tenant
+    tenant_until: Mapped[date | None] = mapped_column(Date)             # a tenancy's last day, when known
+    state: Mapped[str] = mapped_column(String(12), default="pending")   # pending|active|refused|ended
+    via: Mapped[str] = mapped_column(String(12))                        # roster | approval | staff
+    phone: Mapped[str | None] = mapped_column(String(20))               # the phone the resident gave
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    deadline_at: Mapped[datetime | None] = mapped_column(DateTime)      # a pending request's answer is due
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)       # the deadline passed, managers told
+    request_chat_id: Mapped[int | None] = mapped_column(BigInteger)     # the staff group asked to decide
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)                      # why it was refused or ended
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ended_by: Mapped[str | None] = mapped_column(String(64))
+    end_reason: Mapped[str | None] = mapped_column(String(16))          # unbound | moved | staff
