@@ -187,6 +187,8 @@ def _submit(turn: Turn, slots: dict, house, phone: str) -> str:
     queries.clear_conversation(turn.session, turn.resident.id)
     until = date.fromisoformat(slots["tenant_until"]) if slots.get("tenant_until") else None
     row = service.request(turn, turn.resident, house, role=slots["role"], phone=phone, tenant_until=until)
+    if not turn.resident.phone:
+        turn.resident.phone = phone  # a contact number given once is not asked for again
     if row is None:
         return words.already(service.address(house))
     return words.submitted(service.address(house), row.role, turn.local_text(row.deadline_at))
