@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from handlers.bindings import admin as binding_admin
 from handlers.tickets import reports
 from handlers.tickets.cards import mask_phone
 from storage import queries
@@ -109,6 +110,17 @@ def get_ticket(ticket_id: int):
         if ticket is None:
             abort(404, f"no ticket {ticket_id}")
         return jsonify(ticket_json(ticket, with_events=True))
+
+
+@blueprint.get("/bindings")
+def list_bindings():
+    """Residents' houses and binding requests, newest first. Filters: estate (name, code or alias), state."""
+    try:
+        found = binding_admin.listing(current_app.extensions["wuye"], request.args.get("estate"),
+                                      request.args.get("state"), _arg_int("limit", 200, 1, 1000))
+    except binding_admin.BindingError as exc:
+        abort(400, str(exc))
+    return jsonify(bindings=found)
 
 
 @blueprint.errorhandler(400)

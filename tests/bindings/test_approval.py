@@ -25,7 +25,7 @@ def request_binding(relative, desk, role="2"):
         reply = relative.say("2027-06-30")
     assert "已为您提交房屋认证申请" in reply and "物业服务中心会尽快核实" in reply
     drain(desk)
-    [row] = rows(desk, ResidentHouse)
+    [row] = rows(desk, ResidentHouse, via="approval")
     return row
 
 
