@@ -195,7 +195,7 @@ def _submit(turn: Turn, slots: dict, house, phone: str) -> str:
 
 
 _AGAIN = {"address": words.ASK_ADDRESS_AGAIN, "phone": words.ASK_PHONE_AGAIN, "role": words.ASK_ROLE_AGAIN,
-          "tenant_until": words.ASK_TENANT_UNTIL, "confirm": "麻烦您回复“是”确认，或回复“不是”重新填写。"}
+          "tenant_until": words.ASK_TENANT_UNTIL, "confirm": words.CONFIRM_AGAIN}
 
 
 def _again(turn: Turn, slots: dict, parsed: Parsed) -> str | None:
@@ -206,7 +206,7 @@ def _again(turn: Turn, slots: dict, parsed: Parsed) -> str | None:
     tries = slots.get("tries", 0) + 1
     if tries >= MAX_TRIES + 1:
         queries.clear_conversation(turn.session, turn.resident.id)
-        return "抱歉，我们暂时没能在线完成绑定。麻烦您到物业服务中心办理，或稍后回复“绑定房屋”再试一次。"
+        return words.GIVE_UP
     return _save(turn, {**slots, "tries": tries}, _AGAIN[slots["step"]])
 
 

@@ -142,8 +142,10 @@ def pick_for_repair(turn: Turn, draft: tickets.Draft, parsed: Parsed) -> bool:
     return True
 
 
-def which_house(turn: Turn) -> str:
-    """The question listing the resident's houses."""
+def which_house(turn: Turn, again: bool = False) -> str:
+    """The question listing the resident's houses (asked again: how to answer)."""
+    if again:
+        return words.PICK_HOUSE_AGAIN
     return words.pick_house(words.numbered([service.address(row) for row in service.current(turn, turn.resident)]))
 
 

@@ -171,7 +171,7 @@ def _question(turn: Turn, draft: tickets.Draft, what: str, again: bool = False) 
     if what == "confirm_address":
         return replies.confirm_address(replies.address_text(*residents.address_of(turn)))
     if what == "house":
-        return houses.which_house(turn) if not again else "麻烦您回复房屋前面的序号，或直接告诉我们地址。"
+        return houses.which_house(turn, again)
     if what == "address":
         if again:
             return replies.ASK_ADDRESS_AGAIN
