@@ -1,4 +1,6 @@
-"""Residents bound to houses (房屋认证): one WeChat openid may hold several houses, each with a role.
+"""Residents bound to houses (房屋认证), and household callback campaigns (住户回访) over the houses.
+
+One WeChat openid may hold several houses, each with a role.
 
 A row is a binding and its history at once: `pending` while the estate's desk has to approve it,
 `active` once bound (by the roster's phone or by a member of staff), `refused`, or `ended` (unbound,
@@ -9,7 +11,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .estate_models import House  # noqa: F401  (the houses table must exist in the metadata first)
@@ -50,3 +53,37 @@ class ResidentHouse(Base):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     ended_by: Mapped[str | None] = mapped_column(String(64))
     end_reason: Mapped[str | None] = mapped_column(String(16))          # unbound | moved | staff
+
+
+class Campaign(Base):
+    """A household callback campaign (住户回访) of one estate and period: every occupied house is reached,
+    by a WeChat survey when someone is bound to it, by a phone call otherwise."""
+    __tablename__ = "campaigns"
+    __table_args__ = (UniqueConstraint("estate_id", "kind", "period", name="uq_campaigns_estate_kind_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(12))            # monthly | quarterly | campaign
+    period: Mapped[str] = mapped_column(String(16))          # 2026-12, 2026Q4, or a campaign's own label
+    target: Mapped[float] = mapped_column(Float)             # share of the houses to reach (0.6 = 60%)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    started_by: Mapped[str] = mapped_column(String(64))
+    answer_until: Mapped[datetime] = mapped_column(DateTime)  # surveys are understood as answers until then
+
+
+class CampaignContact(Base):
+    """One house of a campaign: how it is reached (wechat | phone), whether it was, and what was said."""
+    __tablename__ = "campaign_contacts"
+    __table_args__ = (UniqueConstraint("campaign_id", "house_id", name="uq_campaign_contacts_house"),
+                      Index("ix_campaign_contacts_campaign_state", "campaign_id", "state"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    house_id: Mapped[int] = mapped_column(ForeignKey("houses.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(8))          # wechat | phone
+    state: Mapped[str] = mapped_column(String(12))           # sent | to_call | answered | reached | unreachable
+    rating: Mapped[int | None] = mapped_column(Integer)      # 1-5
+    opinion: Mapped[str | None] = mapped_column(Text)        # 业主意见, for the managers
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))  # a problem raised became this
+    answered_by: Mapped[str | None] = mapped_column(String(64))  # the resident, or who phoned
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from handlers.bindings import admin as binding_admin
+from handlers.campaigns import results as campaign_results
 from handlers.tickets import reports
 from handlers.tickets.cards import mask_phone
 from storage import queries
@@ -144,4 +145,6 @@ def report():
     if first > last or (last - first).days > 366:
         abort(400, "from must not be after to, and the period at most a year")
     with session_scope(desk.sessions) as session:
-        return jsonify(reports.summary(desk, session, first, last))
+        figures = reports.summary(desk, session, first, last)
+        figures["campaigns"] = campaign_results.for_report(session, *reports.period_bounds(desk, first, last))
+        return jsonify(figures)

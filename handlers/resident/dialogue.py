@@ -9,6 +9,8 @@ from storage import queries
 
 from ..desk import Turn
 from ..tickets import deadlines, followup
+from ..campaigns import answers as campaign_answers
+from ..campaigns.start import STATE as CAMPAIGN_STATE
 from ..tickets.cards import show_card
 from . import complaint, houses, inquiry, progress, repair, replies, residents
 from .parsed import Parsed
@@ -71,6 +73,8 @@ def _continue(turn: Turn, state, parsed: Parsed, attachment_ids) -> str | None:
         return repair.resume(turn, slots, parsed)
     if state.state in houses.STATES:
         return houses.resume(turn, state, parsed)
+    if state.state == CAMPAIGN_STATE:
+        return campaign_answers.answered(turn, slots, parsed)  # None: not an answer, the survey stays open
     if state.state == followup.STATE:
         return followup.answered(turn, slots, parsed.text)  # None: not an answer, the survey stays open
     queries.clear_conversation(turn.session, turn.resident.id)

@@ -1,4 +1,4 @@
-"""residents bound to houses (resident_houses)
+"""residents bound to houses (resident_houses), household callback campaigns (campaigns, campaign_contacts)
 
 Revision ID: 0006p
 Revises: 0005
@@ -43,7 +43,36 @@ def upgrade() -> None:
     op.create_index("ix_resident_houses_resident", "resident_houses", ["resident_id", "state"])
     op.create_index("ix_resident_houses_house", "resident_houses", ["house_id", "state"])
     op.create_index("ix_resident_houses_estate_state", "resident_houses", ["estate_id", "state"])
+    op.create_table(
+        "campaigns",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("estate_id", sa.Integer(), sa.ForeignKey("estates.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("kind", sa.String(12), nullable=False),
+        sa.Column("period", sa.String(16), nullable=False),
+        sa.Column("target", sa.Float(), nullable=False),
+        sa.Column("started_at", sa.DateTime(), nullable=False),
+        sa.Column("started_by", sa.String(64), nullable=False),
+        sa.Column("answer_until", sa.DateTime(), nullable=False),
+        sa.UniqueConstraint("estate_id", "kind", "period", name="uq_campaigns_estate_kind_period"),
+    )
+    op.create_table(
+        "campaign_contacts",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("campaign_id", sa.Integer(), sa.ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("house_id", sa.Integer(), sa.ForeignKey("houses.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("channel", sa.String(8), nullable=False),
+        sa.Column("state", sa.String(12), nullable=False),
+        sa.Column("rating", sa.Integer(), nullable=True),
+        sa.Column("opinion", sa.Text(), nullable=True),
+        sa.Column("ticket_id", sa.Integer(), sa.ForeignKey("tickets.id"), nullable=True),
+        sa.Column("answered_by", sa.String(64), nullable=True),
+        sa.Column("answered_at", sa.DateTime(), nullable=True),
+        sa.UniqueConstraint("campaign_id", "house_id", name="uq_campaign_contacts_house"),
+    )
+    op.create_index("ix_campaign_contacts_campaign_state", "campaign_contacts", ["campaign_id", "state"])
 
 
 def downgrade() -> None:
+    op.drop_table("campaign_contacts")
+    op.drop_table("campaigns")
     op.drop_table("resident_houses")
