@@ -97,3 +97,11 @@ def test_bad_starts_are_refused_clearly(run, bound_owner):
                           (("锦绣花园", "2027-01", "--target", "1.5"), "target must be")):
         result = run("start", *args)
         assert result.exit_code != 0 and message in result.output, (args, result.output)
+
+
+def test_a_resident_in_the_middle_of_a_repair_is_not_interrupted(run, desk, bound_owner):
+    bound_owner.say("我要报修")
+    run("start", "锦绣花园", "2026-12")
+    reply = bound_owner.say("厨房水龙头漏水")  # still the repair's answer, not the survey's
+    assert "感谢您的评价" not in reply
+    assert [c.state for c in rows(desk, CampaignContact) if c.channel == "wechat"] == ["sent"]
