@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Date, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,12 @@ def _current(today: date):
             or_(ResidentHouse.tenant_until.is_(None), ResidentHouse.tenant_until >= today))
 
 
+# Built once: an ORM statement built per call costs more CPU than the query (see storage/houses.py).
+_BOUND = (select(ResidentHouse).where(ResidentHouse.resident_id == bindparam("resident"),
+                                      *_current(bindparam("today", type_=Date())))
+          .order_by(ResidentHouse.id))
+
+
 @dataclass(frozen=True)
 class Bound:
     """A current binding with its house's address (the attributes of the joined rows)."""
@@ -67,8 +73,7 @@ def bound_houses(session: Session, resident_id: int, today: date) -> list[Bound]
     On the repair path: first the bindings alone (one index probe; most residents have none, and
     that is the whole cost), then the addresses of those found. One six-table join cost more to
     plan than to run (13 ms of planning against 0.5 ms of execution, benchmarks/bindings.py)."""
-    query = select(ResidentHouse).where(ResidentHouse.resident_id == resident_id, *_current(today))
-    found = list(session.scalars(query.order_by(ResidentHouse.id)))
+    found = list(session.scalars(_BOUND, {"resident": resident_id, "today": today}))
     if not found:
         return []
     places = {row.house_id: row for row in houses(session, [b.house_id for b in found])}

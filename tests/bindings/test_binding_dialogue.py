@@ -139,3 +139,18 @@ def test_bindings_reach_the_resident_by_menu(desk, staffed, owner):
     owner.say("取消")
     assert "还没有绑定房屋" in owner.send(push.event(owner.openid, "CLICK", "MENU_MY_HOUSES", created=1796116999))
     drain(desk)
+
+
+def test_with_several_estates_an_address_without_one_asks_which(desk, owner):
+    reply = owner.say("绑定房屋 3栋2单元1202")
+    assert "请问您的房屋在哪个小区" in reply and "锦绣花园" in reply and "阳光城" in reply
+    assert owner.say("锦绣") == ASK_PHONE  # an alias names the estate; the address given before is kept
+    assert "锦绣花园3栋2单元1202" in owner.say("13812345678")
+
+
+def test_an_estate_without_a_roster_cannot_be_bound_online(desk, owner):
+    from handlers.estates import admin
+    admin.add_estate(desk.sessions, "新城花园")
+    reply = owner.say("绑定房屋 新城花园5栋1单元101")
+    assert "新城花园的房屋信息还在录入中" in reply and "物业服务中心办理" in reply
+    assert bindings_of(desk) == []
