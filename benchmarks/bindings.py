@@ -62,6 +62,30 @@ def paired(session, label: str, calls, check) -> None:
           flush=True)
 
 
+def explain(engine, bound: list[int], pairs: list) -> None:
+    """PostgreSQL's own planning and execution times of the statements (median of 200), free of Python."""
+    from sqlalchemy.dialects import postgresql
+
+    from storage.bindings import _BOUND, _houses
+    from storage.estate_models import House
+
+    def literal(statement) -> str:
+        compiled = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+        return str(compiled).replace("%", "%%")
+    rng = random.Random(9)
+    statements = {"bindings of a resident (step 1)": lambda: _BOUND.params(resident=rng.choice(bound), today=date.today()),
+                  "addresses of its houses (step 2)": lambda: _houses().where(House.id.in_([rng.choice(pairs)[1]]))}
+    with engine.connect() as connection:
+        for label, make in statements.items():
+            planning, execution = [], []
+            for _ in range(200):
+                lines = [row[0] for row in connection.exec_driver_sql("EXPLAIN (ANALYZE) " + literal(make()))]
+                planning.append(float(next(x for x in lines if x.startswith("Planning")).split()[2]))
+                execution.append(float(next(x for x in lines if x.startswith("Execution")).split()[2]))
+            print(f"{label:<40} PostgreSQL planning p50 {statistics.median(planning) * 1000:6.0f} µs, "
+                  f"execution p50 {statistics.median(execution) * 1000:6.0f} µs", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--estates", type=int, default=100)
@@ -108,6 +132,7 @@ def main() -> None:
                 lambda found: found == [])
             paired(s, "live binding of a resident and a house", [lambda p=rng.choice(pairs): bindings.live_binding(s, *p)
                                                                  for _ in range(n)], lambda found: found is not None)
+        explain(engine, bound, pairs)
     finally:
         engine.dispose()
         with admin.connect() as connection:

@@ -28,9 +28,13 @@ def house(session: Session, house_id: int):
     return session.execute(_houses().where(House.id == house_id)).one_or_none()
 
 
+_HOUSES_IN = _houses().where(House.id.in_(bindparam("ids", expanding=True)))
+
+
 def houses(session: Session, house_ids: list[int]) -> list:
-    """Several houses with their addresses, in the order asked."""
-    found = {row.house_id: row for row in session.execute(_houses().where(House.id.in_(house_ids)))}
+    """Several houses with their addresses, in the order asked (a statement built once, run on the
+    session's connection: on the repair path the Python around a query costs more than the query)."""
+    found = {row.house_id: row for row in session.connection().execute(_HOUSES_IN, {"ids": house_ids})}
     return [found[i] for i in house_ids if i in found]
 
 

@@ -100,8 +100,8 @@ def test_bad_starts_are_refused_clearly(run, bound_owner):
 
 
 def test_a_resident_in_the_middle_of_a_repair_is_not_interrupted(run, desk, bound_owner):
-    bound_owner.say("我要报修")
+    assert "什么时间上门" in bound_owner.say("厨房水龙头漏水了")  # the bound house and phone are known
     run("start", "锦绣花园", "2026-12")
-    reply = bound_owner.say("厨房水龙头漏水")  # still the repair's answer, not the survey's
-    assert "感谢您的评价" not in reply
+    reply = bound_owner.say("明天上午10点")  # still the repair's answer, not the survey's
+    assert "已为您受理报修" in reply and "感谢您的评价" not in reply
     assert [c.state for c in rows(desk, CampaignContact) if c.channel == "wechat"] == ["sent"]
