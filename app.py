@@ -21,6 +21,8 @@ from handlers.desk import Desk
 from handlers.etiquette.cli import etiquette_cli
 from handlers.knowledge.cli import kb_cli
 from handlers.console.cli import console_cli, password_command
+from handlers.bindings.cli import bindings_cli
+from handlers.campaigns.cli import campaign_cli
 from handlers.estates.cli import estate_cli
 from handlers.privacy.cli import privacy_cli
 from handlers.staff.cli import staff_cli
@@ -142,6 +144,7 @@ def worker_command(burst: bool) -> None:
 
 
 for _command in (nlu_cli, db_cli, demo.demo_command, polling.polling_command, staff_cli, etiquette_cli,
-                 kb_cli, console_cli, estate_cli, privacy_cli):
+                 kb_cli, console_cli, estate_cli, privacy_cli, campaign_cli):
     cli.add_command(_command)
 staff_cli.add_command(password_command)
+estate_cli.add_command(bindings_cli)

@@ -101,6 +101,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONVERSATION_TTL_MINUTES", values.minutes, 30, "a half-finished conversation expires after this"),
     Setting("PRIVACY_RETENTION_DAYS", values.integer(30), 730, "residents' personal data (names, phones, addresses,"
             " what they wrote) is anonymised this many days after their last contact or their ticket's last change"),
+    Setting("BINDING_REVIEW_MINUTES", values.minutes, 480, "service minutes the estate's desk has to approve or refuse"
+                                                          " a house binding (房屋认证) before managers are told"),
     Setting("REPEAT_WINDOW_DAYS", values.integer(1), 7, "a report of an open problem within this many days is a repeat"),
 )
 

@@ -20,7 +20,9 @@ PLAN_TICKET = "tickets.plan"      # plan the timers of a ticket opened on the re
 SEND_DIGEST = "digest.send"       # the managers' daily digest (job id digest-<date>)
 REFRESH_ROLLUPS = "console.refresh_rollups"  # the console's daily figures (job id console-rollups-<slot>)
 PURGE_PERSONAL_DATA = "privacy.purge"  # anonymise personal data past its retention, daily (privacy-purge-<date>)
-NAMES = frozenset({DELIVER, FIRE_TIMER, PLAN_TICKET, SEND_DIGEST, REFRESH_ROLLUPS, PURGE_PERSONAL_DATA})
+BINDING_DEADLINE = "bindings.deadline"  # a house binding request not decided in time (job id binding-<id>)
+NAMES = frozenset({DELIVER, FIRE_TIMER, PLAN_TICKET, SEND_DIGEST, REFRESH_ROLLUPS, PURGE_PERSONAL_DATA,
+                   BINDING_DEADLINE})
 
 # The import paths earlier versions queued jobs under; Redis may still hold them after an upgrade.
 LEGACY_NAMES = {

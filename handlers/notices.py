@@ -18,6 +18,9 @@ GIVE = "give"                      # hand the ticket (target) to the colleague (
 USE_SUGGESTION = "use_suggestion"  # send the polite rewrite kept in the outbox (target: outbox row)
 HISTORY = "history"                # show the ticket's history
 TAKE_OVER = "take_over"            # a supervisor takes the ticket over
+BIND_APPROVE = "bind_approve"      # approve a resident's house binding request (target: the request)
+BIND_REFUSE = "bind_refuse"        # refuse it
+BINDING_ACTIONS = (BIND_APPROVE, BIND_REFUSE)
 # Rows written before buttons were neutral carry channel data already encoded (arg); channels pass it on.
 ENCODED = "encoded"
 

@@ -11,6 +11,7 @@ from .jobs import RegistryJob
 from .delivery import send as delivery
 from .console import jobs as console_jobs
 from .privacy import jobs as privacy_jobs
+from .bindings import deadline as binding_deadlines
 from .tickets import deadlines, digest, timers  # noqa: F401  (timers: its job registers itself)
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ def recover(desk: Desk) -> None:
     digest.ensure_scheduled(desk)
     console_jobs.ensure_scheduled(desk)
     privacy_jobs.ensure_scheduled(desk)
+    binding_deadlines.restore(desk)
 
 
 def run(desk: Desk, burst: bool = False) -> bool:

@@ -149,7 +149,9 @@ def _count_new_houses(connection: Connection) -> int:
 
 def _upsert_houses(connection: Connection, insert, now: datetime) -> int:
     house, unit = House.__table__, Unit.__table__
-    at = cast(bindparam("now", type_=DateTime()), DateTime())
+    at = bindparam("now", type_=DateTime())
+    if connection.dialect.name == "postgresql":  # a bare parameter in a SELECT list is text there; on SQLite
+        at = cast(at, DateTime())                # CAST(... AS DATETIME) would store the year as a number
     rows = (select(staging.c.estate_id, unit.c.id, staging.c.room, staging.c.owner_name, staging.c.owner_phone,
                    staging.c.occupancy, at, at)
             .select_from(_staged_units()).where(staging.c.room.is_not(None)))

@@ -6,6 +6,8 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from handlers.bindings import admin as binding_admin
+from handlers.campaigns import results as campaign_results
 from handlers.tickets import reports
 from handlers.tickets.cards import mask_phone, masked_words
 from storage import queries
@@ -137,6 +139,17 @@ def get_ticket(ticket_id: int):
         return jsonify(ticket_json(ticket, with_events=True))
 
 
+@blueprint.get("/bindings")
+def list_bindings():
+    """Residents' houses and binding requests, newest first. Filters: estate (name, code or alias), state."""
+    try:
+        found = binding_admin.listing(current_app.extensions["wuye"], request.args.get("estate"),
+                                      request.args.get("state"), _arg_int("limit", 200, 1, 1000))
+    except binding_admin.BindingError as exc:
+        abort(400, str(exc))
+    return jsonify(bindings=found)
+
+
 @blueprint.errorhandler(400)
 @blueprint.errorhandler(404)
 def _json_error(error):
@@ -167,4 +180,6 @@ def report():
             abort(404, f"no estate named {request.args['estate']!r}")
         estate_ids = frozenset({estate.id})
     with session_scope(desk.sessions) as session:
-        return jsonify(reports.summary(desk, session, first, last, estate_ids))
+        figures = reports.summary(desk, session, first, last, estate_ids)
+        figures["campaigns"] = campaign_results.for_report(session, *reports.period_bounds(desk, first, last))
+        return jsonify(figures)

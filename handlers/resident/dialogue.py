@@ -9,8 +9,10 @@ from storage import queries
 
 from ..desk import Turn
 from ..tickets import deadlines, followup
+from ..campaigns import answers as campaign_answers
+from ..campaigns.start import STATE as CAMPAIGN_STATE
 from ..tickets.cards import show_card
-from . import complaint, inquiry, progress, repair, replies, residents, visits
+from . import complaint, houses, inquiry, progress, repair, replies, residents, visits
 from .parsed import Parsed
 
 _CANCEL = re.compile(r"^\W*(取消|算了|不用了|不修了|不用修了|不用来了|撤销|撤回|先不修了)")
@@ -24,6 +26,9 @@ def on_text(turn: Turn, text: str, attachment_ids: list[int] | None = None) -> s
     parsed = understand(turn, text)
     turn.intent = parsed.intent
     state = queries.conversation(turn.session, turn.resident.id, turn.now)
+    about_houses = houses.on_words(turn, parsed)  # 绑定房屋 / 解绑 / 我搬家了, before "取消" means cancel
+    if about_houses is not None:
+        return about_houses
     if _is_cancel(parsed):
         return _cancel(turn, state, parsed)
     if state is not None:
@@ -49,6 +54,8 @@ def _is_cancel(parsed: Parsed) -> bool:
 def _cancel(turn: Turn, state, parsed: Parsed) -> str:
     if state is not None:
         queries.clear_conversation(turn.session, turn.resident.id)
+        if state.state in houses.STATES:
+            return houses.cancelled(state)
         if not state.slots.get("ticket_id"):  # with an urgent ticket already open, that ticket is called off
             return replies.CANCELLED if state.state == repair.STATE else replies.NOTHING_TO_CANCEL
     recent = [t for t in queries.open_tickets(turn.session, turn.resident.id, statuses=("new",))
@@ -74,6 +81,10 @@ def _continue(turn: Turn, state, parsed: Parsed, attachment_ids) -> str | None:
         if attachment_ids:
             slots = {**slots, "attachment_ids": [*slots.get("attachment_ids", []), *attachment_ids]}
         return repair.resume(turn, slots, parsed)
+    if state.state in houses.STATES:
+        return houses.resume(turn, state, parsed)
+    if state.state == CAMPAIGN_STATE:
+        return campaign_answers.answered(turn, slots, parsed)  # None: not an answer, the survey stays open
     if state.state == followup.STATE:
         return followup.answered(turn, slots, parsed.text)  # None: not an answer, the survey stays open
     queries.clear_conversation(turn.session, turn.resident.id)

@@ -5,7 +5,7 @@ from storage import queries
 
 from ..desk import Turn
 from ..messages import Inbound
-from . import progress, repair, replies
+from . import houses, progress, repair, replies
 
 # Keys of the Official Account's custom menu (configure these in the WeChat console).
 MENU_REPAIR, MENU_COMPLAINT, MENU_INQUIRY, MENU_MY_REQUESTS = "MENU_REPAIR", "MENU_COMPLAINT", "MENU_INQUIRY", \
@@ -48,4 +48,6 @@ def _click(turn: Turn, key: str) -> str:
         return replies.ASK_INQUIRY
     if key == MENU_MY_REQUESTS:
         return progress.show(turn)
+    if key in (houses.MENU_BIND_HOUSE, houses.MENU_MY_HOUSES):
+        return houses.from_menu(turn, key)
     return replies.HELP

@@ -15,7 +15,7 @@ from storage.models import OPEN_STATUSES
 
 from ..desk import Turn
 from ..tickets import tickets
-from . import places, replies, residents
+from . import houses, places, replies, residents
 from .parsed import Parsed
 from .timeparse import parse as parse_time
 
@@ -54,6 +54,8 @@ def resume(turn: Turn, slots: dict, parsed: Parsed) -> str:
             return _ask(turn, draft, {**slots, "tries": 0}, "address")
         return _advance(turn, draft, slots)
     filled = _fill(turn, draft, parsed, awaiting)
+    if awaiting == "house" and not (draft.building or draft.room):
+        filled = houses.pick_for_repair(turn, draft, parsed)
     if awaiting == "description" and not draft.description:
         draft.description = parsed.text
         filled = True
@@ -79,7 +81,7 @@ def _fill(turn: Turn, draft: tickets.Draft, parsed: Parsed, awaiting: str | None
             draft.unit = unit
         if room:
             draft.room = room
-        answered |= awaiting in ("address", "confirm_address")
+        answered |= awaiting in ("address", "confirm_address", "house")
     elif unit and awaiting == "address" and draft.building:  # "2单元" answering which unit
         draft.unit, answered = unit, True
     if draft.public_area is None and draft.location is None:
@@ -135,6 +137,10 @@ def _advance(turn: Turn, draft: tickets.Draft, slots: dict) -> str:
         return _finish_repeat(turn, repeat, draft)
     if not draft.description and "description" not in given_up:
         return _ask(turn, draft, slots, "description")
+    if not _has_place(draft) and not {"address", "house"} & given_up:
+        # A bound house needs no question; with several the resident is asked once which (urgent: later).
+        if houses.fill_repair(turn, draft) == houses.SEVERAL and not draft.urgent:
+            return _ask(turn, draft, slots, "house")
     draft.estate_id = places.estate_of(turn, draft.estate_id)
     if draft.estate_id is None and "estate" not in given_up and not draft.urgent:
         return _ask(turn, draft, slots, "estate", text=places.ask_estate(turn))
@@ -209,6 +215,8 @@ def _ask(turn: Turn, draft: tickets.Draft, slots: dict, what: str, again: bool =
 def _question(turn: Turn, draft: tickets.Draft, what: str, again: bool = False) -> str:
     if what == "confirm_address":
         return replies.confirm_address(replies.address_text(*residents.address_of(turn)))
+    if what == "house":
+        return houses.which_house(turn, again)
     if what == "address":
         if again:
             return replies.ASK_ADDRESS_AGAIN

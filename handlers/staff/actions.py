@@ -8,10 +8,10 @@ from storage.models import Staff, Ticket
 from .. import outbox
 from ..desk import Work
 from ..messages import StaffAction
-from ..notices import GIVE, HISTORY, TAKE_OVER, USE_SUGGESTION
+from ..notices import BINDING_ACTIONS, GIVE, HISTORY, TAKE_OVER, USE_SUGGESTION
 from ..tickets import deadlines
 from ..tickets.cards import show_card
-from . import commands, handover, relay
+from . import binding_press, commands, handover, relay
 from .access import NOT_YOUR_GROUP, actor, allowed, may_work_on
 
 
@@ -23,6 +23,9 @@ def press(work: Work, action: StaffAction, member: Staff) -> None:
         return
     if button.action == USE_SUGGESTION:
         relay.use_suggestion(work, action, member, button.target)
+        return
+    if button.action in BINDING_ACTIONS:  # a house binding request, not a ticket
+        binding_press.press(work, action, member, button)
         return
     ticket = queries.ticket(work.session, button.target, lock=True)
     if ticket is None:

@@ -1,0 +1,47 @@
+"""A resident's answer to a campaign survey: a score, what should improve (业主意见, kept for the managers),
+and any problem raised, which becomes a ticket at the surveyed house (never left in a survey)."""
+from __future__ import annotations
+
+import re
+
+from nlu.text import fold
+from storage import bindings, campaigns, queries
+
+from ..desk import Turn
+from ..tickets import followup, tickets
+from . import words
+
+# A score and its usual words ("5分，很满意，谢谢") say nothing more: what is left after them is the opinion.
+_SCORE_WORDS = re.compile(r"(给|打)?\s*[1-5一二两三四五]\s*(分|星)?|(非常|很|比较|还算|挺|基本|都)?不?满意|还行|一般|不错|"
+                          r"挺好|很好|谢谢|感谢|辛苦了?|[\W_]")
+
+
+def answered(turn: Turn, slots: dict, parsed) -> str | None:
+    """Record the answer; None when the message is not one (it is then handled as usual, the survey
+    stays open until the campaign's answer time is over)."""
+    text = parsed.text.strip()
+    answer = followup.understand(text)
+    problem = parsed.urgent or (parsed.intent in ("repair", "complaint") and parsed.confidence >= 0.6)
+    opinion = text if len(_SCORE_WORDS.sub("", fold(text))) >= 2 else None
+    if answer is None and not problem and not (opinion and len(opinion) >= 6):  # a long remark is an opinion too
+        return None
+    queries.clear_conversation(turn.session, turn.resident.id)
+    contact = campaigns.contact(turn.session, slots["contact_id"], lock=True)
+    if contact is None or contact.state not in ("sent", "to_call"):
+        return "谢谢您的反馈！请问还有其他需要帮助的吗？"
+    contact.state, contact.answered_by, contact.answered_at = "answered", turn.actor, turn.now
+    contact.rating = answer.rating if answer else None
+    contact.opinion = opinion
+    code = None
+    if problem:
+        ticket = tickets.open_ticket(turn, _draft(turn, contact.house_id, parsed))
+        contact.ticket_id, code = ticket.id, ticket.code
+    return words.thanks(contact.rating, code)
+
+
+def _draft(turn: Turn, house_id: int, parsed) -> tickets.Draft:
+    house = bindings.house(turn.session, house_id)
+    kind = "complaint" if parsed.intent == "complaint" else "repair"
+    return tickets.Draft(kind=kind, description=parsed.text, words=[parsed.text], category=parsed.first("category"),
+                         urgent=parsed.urgent, building=house.building, unit=house.unit or None, room=house.room,
+                         phone=turn.resident.phone)
