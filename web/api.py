@@ -181,5 +181,6 @@ def report():
         estate_ids = frozenset({estate.id})
     with session_scope(desk.sessions) as session:
         figures = reports.summary(desk, session, first, last, estate_ids)
-        figures["campaigns"] = campaign_results.for_report(session, *reports.period_bounds(desk, first, last))
+        figures["campaigns"] = [c for c in campaign_results.for_report(session, *reports.period_bounds(desk, first, last))
+                                if estate_ids is None or c["estate_id"] in estate_ids]
         return jsonify(figures)

@@ -127,7 +127,7 @@ def fill_repair(turn: Turn, draft: tickets.Draft) -> str:
     """ONE: the only bound house is the repair's address; SEVERAL: the resident must say which; NONE."""
     bound = service.current(turn, turn.resident)
     if len(bound) == 1:
-        _use(turn, draft, bound[0])
+        _use(draft, bound[0])
         return ONE
     return SEVERAL if bound else NONE
 
@@ -138,7 +138,7 @@ def pick_for_repair(turn: Turn, draft: tickets.Draft, parsed: Parsed) -> bool:
     chosen = binding.number(parsed, len(bound))
     if chosen is None:
         return False
-    _use(turn, draft, bound[chosen])
+    _use(draft, bound[chosen])
     return True
 
 
@@ -149,10 +149,6 @@ def which_house(turn: Turn, again: bool = False) -> str:
     return words.pick_house(words.numbered([service.address(row) for row in service.current(turn, turn.resident)]))
 
 
-def _use(turn: Turn, draft: tickets.Draft, row) -> None:
-    """The bound house is the repair's place: its address, its roster house and its estate."""
+def _use(draft: tickets.Draft, row) -> None:
     draft.building, draft.unit, draft.room = row.building, row.unit or None, row.room
-    draft.house_id = row.ResidentHouse.house_id
-    estate = turn.desk.estates.named(row.estate)
-    if estate is not None:
-        draft.estate_id = estate.id
+    draft.estate_id, draft.house_id = row.ResidentHouse.estate_id, row.ResidentHouse.house_id

@@ -137,8 +137,8 @@ def _advance(turn: Turn, draft: tickets.Draft, slots: dict) -> str:
         return _finish_repeat(turn, repeat, draft)
     if not draft.description and "description" not in given_up:
         return _ask(turn, draft, slots, "description")
-    if not _has_place(draft) and not {"address", "house"} & given_up:
-        # A bound house needs no question; with several the resident is asked once which (urgent: later).
+    if not _has_place(draft) and not draft.building and not {"address", "house"} & given_up:
+        # A bound house needs no question (nor its estate); with several the resident is asked once which.
         if houses.fill_repair(turn, draft) == houses.SEVERAL and not draft.urgent:
             return _ask(turn, draft, slots, "house")
     draft.estate_id = places.estate_of(turn, draft.estate_id)

@@ -64,7 +64,7 @@ def test_several_houses_are_asked_once_per_repair(desk, owner):
     assert (t.building, t.unit, t.room) == ("3", "2", "1202")
     # the next request is asked again (once per request), and an address typed instead is taken as given
     assert "哪一处房屋" in owner.say("阳台灯不亮了，随时可以来")
-    assert "工单号" in owner.say("3栋1单元1201")
+    assert "工单号" in owner.say("锦绣花园3栋1单元1201")
     assert (ticket(desk).building, ticket(desk).room) == ("3", "1201")
     assert len(rows(desk, Ticket)) == 2
 
@@ -118,7 +118,8 @@ def test_moving_out_ends_every_binding_and_forgets_the_old_address(desk, owner):
     reply = owner.say("是的")
     assert "回复“绑定房屋”" in reply
     assert {(r.state, r.end_reason) for r in bindings_of(desk)} == {("ended", "moved")}
-    assert "请问需要上门的地址" in owner.say("厨房水龙头漏水了")
+    reply = owner.say("厨房水龙头漏水了")  # the place is asked again (with several estates, which first)
+    assert "请问需要上门的地址" in reply or "哪个小区" in reply
 
 
 def test_moving_without_a_binding_is_not_taken_for_an_unbinding(desk, owner):
