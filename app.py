@@ -132,10 +132,12 @@ def cli() -> None:
 
 @cli.command("worker")
 @click.option("--burst", is_flag=True, help="run the jobs that are due, then exit (tests, cron)")
+@click.option("--queue", "queues", type=click.Choice(["all", "timers", "deliveries"]), default="all",
+              show_default=True, help="timers (and digests), deliveries (outbox), or both, timers first")
 @with_appcontext
-def worker_command(burst: bool) -> None:
+def worker_command(burst: bool, queues: str) -> None:
     """Run jobs from the queue, including scheduled ones (SLA timers, follow-ups)."""
-    worker.run(current_app.extensions["wuye"], burst=burst)  # the one worker bootstrap
+    worker.run(current_app.extensions["wuye"], burst=burst, queues=queues)  # the one worker bootstrap
 
 
 for _command in (nlu_cli, db_cli, demo.demo_command(create_app), polling.polling_command, staff_cli, etiquette_cli,

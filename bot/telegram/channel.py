@@ -29,7 +29,7 @@ class TelegramChannel:
         except RateLimited as exc:
             return Retry("Telegram asked to slow down", after_seconds=exc.seconds)
         except TransportError as exc:
-            return Retry(str(exc))
+            return Retry(str(exc), maybe_sent=exc.maybe_sent)
         except BadRequest as exc:
             if notice.kind == "answer":  # too old to answer: nobody is waiting for it any more
                 return Failed(str(exc), status="expired")
