@@ -10,8 +10,8 @@ from ..fakes.wechat_api import FakeWeChat
 from .stack import SECOND, RedisServer, Workers
 
 STAFF_CHAT, MANAGERS = -1001000000001, -1002000000002
-# Deadlines in seconds: a new ticket is reminded after 16 s and misses its acceptance after 20 s.
-SETTINGS = {"SLA_ACCEPT_MINUTES": 20 * SECOND, "SLA_URGENT_ACCEPT_MINUTES": 20 * SECOND,
+# Deadlines in seconds: a new ticket is reminded after 24 s and misses its acceptance after 30 s.
+SETTINGS = {"SLA_ACCEPT_MINUTES": 30 * SECOND, "SLA_URGENT_ACCEPT_MINUTES": 30 * SECOND,
             "SLA_ARRIVAL_MINUTES": 600, "SLA_URGENT_ARRIVAL_MINUTES": 600, "ESCALATION_LEVEL2_MINUTES": 600,
             "RECONCILE_SECONDS": 2, "DELIVERY_LEASE_SECONDS": 10, "WECHAT_TIMEOUT_SECONDS": 5,
             "DELIVERY_RETRY_SECONDS": "1,2,4,8,15,30,60", "TELEGRAM_RATE_PER_SECOND": 1000,

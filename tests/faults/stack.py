@@ -178,3 +178,28 @@ def settled(desk) -> bool:
         due = session.scalar(sqlalchemy.select(sqlalchemy.func.count()).select_from(Timer)
                              .where(Timer.status == "pending", Timer.fire_at <= now))
     return waiting == 0 and due == 0
+
+
+def timers_planned(desk, tickets: int) -> bool:
+    """Every ticket has its timers (the worker ran its planning job)."""
+    with session_scope(desk.sessions) as session:
+        planned = session.scalar(sqlalchemy.select(sqlalchemy.func.count(sqlalchemy.distinct(Timer.ticket_id))))
+    return planned >= tickets
+
+
+def outbox_done(desk) -> bool:
+    with session_scope(desk.sessions) as session:
+        return not session.scalar(sqlalchemy.select(sqlalchemy.func.count()).select_from(OutboxMessage)
+                                  .where(OutboxMessage.status == "pending"))
+
+
+def waiting_on_locks(database_url: str) -> int:
+    """Sessions of this database waiting for a row lock."""
+    engine = sqlalchemy.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'").scalar()
+    finally:
+        engine.dispose()
