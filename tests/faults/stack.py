@@ -148,6 +148,7 @@ class Outcome:
     timers_fired: int
     timers_stuck: int
     worst_lateness: float
+    unsent: list = field(default_factory=list)  # (id, channel, status, last_error) of rows not sent
 
 
 def outcome(desk, wechat, texts: list[str]) -> Outcome:
@@ -166,7 +167,8 @@ def outcome(desk, wechat, texts: list[str]) -> Outcome:
     return Outcome(sent=len(texts), delivered=delivered, duplicates=duplicates, lost=len(texts) - delivered,
                    stuck_rows=sum(1 for row in rows if row.status != "sent"),
                    doubtful=sum(row.doubtful for row in rows), timers_fired=len(fired),
-                   timers_stuck=len(stuck_timers), worst_lateness=max(late, default=0.0))
+                   timers_stuck=len(stuck_timers), worst_lateness=max(late, default=0.0),
+                   unsent=[(r.id, r.channel, r.kind, r.status, r.last_error) for r in rows if r.status != "sent"])
 
 
 def settled(desk) -> bool:

@@ -91,7 +91,7 @@ def test_a_database_error_while_firing_is_retried(stack):
         engine.dispose()
     wait_for(lambda: settled(stack.desk) and _fired(stack.desk) >= 2, 120, "the timers to fire after all")
     result = outcome(stack.desk, stack.wechat, [])
-    assert (result.timers_stuck, result.stuck_rows) == (0, 0) and result.worst_lateness <= 60
+    assert (result.timers_stuck, result.stuck_rows) == (0, 0) and result.worst_lateness <= 60, result
 
 
 def _fired(desk) -> int:
