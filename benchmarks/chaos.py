@@ -95,12 +95,12 @@ FAULTS = {  # name: (what, before the stream, the fault, worker queues, worker s
 class Run:
     """One fault's stack."""
 
-    def __init__(self, database_url, directory, wechat, telegram):
+    def __init__(self, database_url, directory, wechat, telegram, var_dir):
         from app import create_app
         self.database_url, self.wechat, self.telegram = database_url, wechat, telegram
         self.redis = kit.RedisServer(directory)
         settings = {**SETTINGS, "LOG_LEVEL": "WARNING", "DATABASE_URL": database_url, "REDIS_URL": self.redis.url,
-                    "VAR_DIR": str(directory), "WECHAT_TOKEN": WECHAT_TOKEN, "ADMIN_TOKEN": ADMIN_TOKEN,
+                    "VAR_DIR": var_dir, "WECHAT_TOKEN": WECHAT_TOKEN, "ADMIN_TOKEN": ADMIN_TOKEN,
                     "WECHAT_APP_ID": wechat.app_id, "WECHAT_APP_SECRET": wechat.secret,
                     "WECHAT_API_BASE_URL": wechat.base_url, "TELEGRAM_BOT_TOKEN": telegram.token,
                     "TELEGRAM_BASE_URL": telegram.base_url}
@@ -109,7 +109,7 @@ class Run:
         self.workers = kit.Workers({**os.environ, **{k: str(v) for k, v in settings.items()}}, directory)
 
 
-def run_fault(name: str, replies: int, tickets: int) -> dict:
+def run_fault(name: str, replies: int, tickets: int, var_dir: str) -> dict:
     what, before, fault, queues, extra = FAULTS[name]
     admin = sqlalchemy.create_engine(POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1),
                                      isolation_level="AUTOCOMMIT")
@@ -123,7 +123,7 @@ def run_fault(name: str, replies: int, tickets: int) -> dict:
     engine.dispose()
     try:
         with tempfile.TemporaryDirectory() as directory, FakeWeChat() as wechat, FakeTelegram() as telegram:
-            run = Run(url, Path(directory), wechat, telegram)
+            run = Run(url, Path(directory), wechat, telegram, var_dir)
             try:
                 return _stream(run, what, before, fault, queues, extra, replies, tickets)
             finally:
@@ -174,8 +174,9 @@ def main() -> None:
     print("| fault | sent | delivered | duplicates (counted) | lost | stuck rows | stuck timers | timers fired "
           "| worst lateness |")
     print("|---|---|---|---|---|---|---|---|---|")
+    var_dir = tempfile.mkdtemp(prefix="wuye-chaos-")  # the NLU model is trained once, shared by every fault
     for name in args.only.split(","):
-        r = run_fault(name, args.replies, args.tickets)
+        r = run_fault(name, args.replies, args.tickets, var_dir)
         print(f"| {r['fault']} | {r['sent']} | {r['delivered']} | {r['duplicates']} ({r['doubtful']}) | {r['lost']} "
               f"| {r['stuck_rows']} | {r['timers_stuck']} | {r['timers_fired']} | {r['worst_lateness']:.1f} s |",
               flush=True)
