@@ -78,7 +78,7 @@ class Workers:
         log = open(self.logs / f"worker-{len(self.processes)}.log", "wb")
         env = {**self.env, **{key: str(value) for key, value in settings.items()}}
         process = subprocess.Popen([WUYE, "worker", "--queue", queue], env=env, stdout=log, cwd=self.logs,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+                                   stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent)
         self.processes.append(process)
         return process
 
