@@ -1,4 +1,6 @@
 # Two commands: `make run` (the service on its embedded defaults) and `make test`.
+# `make run` waits for the first of its processes to stop (bash's wait -n).
+SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -13,11 +15,18 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-# The web service and the rq worker (timers, deliveries) together; Ctrl-C stops both.
+# The web service and two rq workers (timers; deliveries, so a slow chat API never holds up a deadline)
+# together. If any of them stops, the others are stopped and `make run` fails, saying which; Ctrl-C
+# stops all three (each stops its embedded Redis with the last of them).
 run: $(BIN)/.installed
 	$(BIN)/wuye db upgrade >/dev/null && $(BIN)/wuye nlu train >/dev/null && \
-	{ $(BIN)/wuye worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/wuye run --host 127.0.0.1 --port 5000; }
+	{ $(BIN)/wuye worker --queue timers & timers=$$!; $(BIN)/wuye worker --queue deliveries & deliveries=$$!; \
+	  $(BIN)/wuye run --host 127.0.0.1 --port 5000 & web=$$!; \
+	  trap 'kill $$timers $$deliveries $$web 2>/dev/null; wait' EXIT; trap 'exit 130' INT TERM; \
+	  wait -n -p gone $$timers $$deliveries $$web; status=$$?; \
+	  case $$gone in $$timers) what="the timers worker";; $$deliveries) what="the deliveries worker";; \
+	    *) what="the web service";; esac; \
+	  echo "make run: $$what stopped (exit status $$status); stopping the rest" >&2; exit 1; }
 
 # The console's browser tests drive Debian's chromium through its chromedriver (nothing is downloaded at
 # test time); a CJK font makes their screenshots readable. Without them those tests are skipped, saying why.

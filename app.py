@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import click
-from flask import Flask, current_app, jsonify
+from flask import Flask, current_app, jsonify, request
 from flask.cli import FlaskGroup, with_appcontext
 
 import demo
@@ -16,7 +16,7 @@ from bot.telegram.channel import TelegramChannel
 from bot.wechat import webhook as wechat_webhook
 from bot.wechat.channel import WeChatChannel
 from config import ConfigError, fill_generated_secrets, load_config
-from handlers import etiquette, knowledge, queue, worker
+from handlers import etiquette, health, knowledge, queue, worker
 from handlers.desk import Desk
 from handlers.etiquette.cli import etiquette_cli
 from handlers.knowledge.cli import kb_cli
@@ -55,7 +55,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
-        return jsonify(status="ok")
+        """Liveness; with ?deep=1 the database, Redis, workers and the oldest due work (503 if unwell)."""
+        if request.args.get("deep") not in ("1", "true", "yes"):
+            return jsonify(status="ok")
+        report, well = health.deep(app.extensions["wuye"])
+        return jsonify(report), 200 if well else 503
 
     return app
 
@@ -137,10 +141,12 @@ def cli() -> None:
 
 @cli.command("worker")
 @click.option("--burst", is_flag=True, help="run the jobs that are due, then exit (tests, cron)")
+@click.option("--queue", "queues", type=click.Choice(["all", "timers", "deliveries"]), default="all",
+              show_default=True, help="timers (and digests), deliveries (outbox), or both, timers first")
 @with_appcontext
-def worker_command(burst: bool) -> None:
+def worker_command(burst: bool, queues: str) -> None:
     """Run jobs from the queue, including scheduled ones (SLA timers, follow-ups)."""
-    worker.run(current_app.extensions["wuye"], burst=burst)  # the one worker bootstrap
+    worker.run(current_app.extensions["wuye"], burst=burst, queues=queues)  # the one worker bootstrap
 
 
 for _command in (nlu_cli, db_cli, demo.demo_command, polling.polling_command, staff_cli, etiquette_cli,

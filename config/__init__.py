@@ -47,6 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WECHAT_MAX_BODY_BYTES", values.integer(1024), 65536, "largest accepted WeChat push"),
     Setting("WECHAT_TEMPLATE_ID", values.text, "", "template message for replies outside the 48-hour window; empty: phone task"),
     Setting("DELIVERY_RETRY_SECONDS", values.seconds_list, (10, 60, 300, 900, 3600), "waits between delivery attempts"),
+    Setting("DELIVERY_LEASE_SECONDS", values.integer(5), 60, "a delivery's claim on its row; a crashed worker's row is tried again after it"),
+    Setting("WECHAT_TIMEOUT_SECONDS", values.decimal(0.5, 60), 10, "how long one call to WeChat's API may take"),
+    Setting("RECONCILE_SECONDS", values.integer(1), 15, "how often each worker checks the database for due timers and messages without a live job"),
     # Telegram staff bot.
     Setting("TELEGRAM_BOT_TOKEN", values.text, "", "Bot API token; empty: staff notifications are kept in the outbox"),
     Setting("TELEGRAM_BASE_URL", values.url("http", "https"), "https://api.telegram.org/bot", "Bot API base URL"),

@@ -76,6 +76,7 @@ class Retry:
     or after the next configured wait when None."""
     reason: str
     after_seconds: float | None = None
+    maybe_sent: bool = False   # the answer was lost after the request went out: it may have arrived
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ has sent it (handlers.delivery hands it to bot/ and settles what the delivery me
 """
 from __future__ import annotations
 
+import secrets
+
 from storage import queries
 from storage.models import OutboxMessage
 
@@ -19,8 +21,13 @@ RESIDENTS = "wechat"  # the channel of residents
 
 
 def job_id(outbox_id: int) -> str:
-    """The rq job id of a row (rq allows letters, digits, '_' and '-')."""
+    """The rq job id of a row's first attempt (rq allows letters, digits, '_' and '-')."""
     return f"outbox-{outbox_id}"
+
+
+def fresh_job_id(outbox_id: int) -> str:
+    """An rq job id for a later attempt, never used before: two live jobs never share an id."""
+    return f"outbox-{outbox_id}-{secrets.token_hex(4)}"
 
 
 def post(work: Work, *, channel: str, kind: str, recipient: str | int, payload: dict, ticket_id: int | None = None,
@@ -36,8 +43,8 @@ def post(work: Work, *, channel: str, kind: str, recipient: str | int, payload: 
 
 def release(work: Work, row: OutboxMessage) -> None:
     """Queue a row for delivery after commit."""
-    row.status = "pending"
-    work.later(jobs.DELIVER, row.id, job_id=job_id(row.id), retries=0)
+    row.status, row.job_id = "pending", job_id(row.id)
+    work.later(jobs.DELIVER, row.id, job_id=row.job_id, retries=0)
 
 
 def to_staff(work: Work, chat_id: int, text: str, *, ticket_id: int | None = None, reply_to=None,

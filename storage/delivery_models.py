@@ -40,6 +40,8 @@ class Timer(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | fired | cancelled
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     fired_at: Mapped[datetime | None] = mapped_column(DateTime)
+    job_id: Mapped[str | None] = mapped_column(String(64))   # the rq job that should wake it (None: timer-<id>)
+    requeued: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # jobs the reconciler re-made
 
 
 class Alert(Base):

@@ -213,7 +213,8 @@ class OutboxMessage(Base):
     is never sent again.
     """
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_created", "status", "created_at"),)
+    __table_args__ = (Index("ix_outbox_status_created", "status", "created_at"),
+                      Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))                    # wechat | telegram
@@ -227,6 +228,14 @@ class OutboxMessage(Base):
     created_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The database drives delivery (handlers/delivery, handlers/upkeep): when the next attempt is due (None:
+    # at once), the lease of the worker sending it now, the rq job that should wake it, and how many
+    # attempts were repeated after an attempt whose answer was lost (the message may have gone twice).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    job_id: Mapped[str | None] = mapped_column(String(64))
+    doubtful: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class EtiquetteViolation(Base):

@@ -6,7 +6,7 @@ import time
 from rq import Queue
 from sqlalchemy import select
 
-from handlers.queue import QUEUE_NAME
+from handlers.queue import QUEUE_NAME, deliveries_name
 from handlers.worker import run
 from storage.db import session_scope
 from storage.models import Staff, Ticket
@@ -36,16 +36,17 @@ def register_staff(desk) -> None:
 
 def drain(desk, rounds: int = 20, lookahead: float = 1.0) -> None:
     """Run the real rq worker (burst, with scheduler) until nothing is queued or due within
-    `lookahead` seconds (short waits such as rate-limit retries are waited out)."""
-    queue = Queue(QUEUE_NAME, connection=desk.jobs.connection)
+    `lookahead` seconds on either queue (short waits such as rate-limit retries are waited out)."""
+    queues = [Queue(name, connection=desk.jobs.connection) for name in (QUEUE_NAME, deliveries_name())]
     for _ in range(rounds):
         run(desk, burst=True)
-        due = queue.scheduled_job_registry.get_jobs_to_schedule(int(time.time() + lookahead))
-        if not queue.count and not due:
+        queued = sum(queue.count for queue in queues)
+        due = sorted(queue.scheduled_job_registry.get_scheduled_time(job_id).timestamp() for queue in queues
+                     for job_id in queue.scheduled_job_registry.get_jobs_to_schedule(int(time.time() + lookahead)))
+        if not queued and not due:
             return
-        if due and not queue.count:
-            time.sleep(max(0.0, min(1.0, queue.scheduled_job_registry.get_scheduled_time(due[0]).timestamp()
-                                    - time.time())))
+        if due and not queued:
+            time.sleep(max(0.0, min(1.0, due[0] - time.time())))
     raise AssertionError("jobs still queued after draining")
 
 

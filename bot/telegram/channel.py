@@ -31,7 +31,7 @@ class TelegramChannel:
         except ChatMoved as exc:  # the desk records the new id and sends there
             return Moved(exc.new_chat_id)
         except TransportError as exc:
-            return Retry(str(exc))
+            return Retry(str(exc), maybe_sent=exc.maybe_sent)
         except BadRequest as exc:
             if notice.kind == "answer":  # too old to answer: nobody is waiting for it any more
                 return Failed(str(exc), status="expired")

@@ -12,7 +12,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from telegram import Bot  # noqa: E402  (after the setting above)
 from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter,  # noqa: E402
-                            TelegramError)
+                            TelegramError, TimedOut)
 from telegram.request import HTTPXRequest  # noqa: E402
 
 __all__ = ["BadRequest", "ChatMoved", "RateLimited", "Sender", "TransportError", "bot_username", "sender_for"]
@@ -20,7 +20,12 @@ log = logging.getLogger(__name__)
 
 
 class TransportError(Exception):
-    """Telegram could not be reached or refused for a reason worth retrying."""
+    """Telegram could not be reached or refused for a reason worth retrying; `maybe_sent` when the
+    request went out and only its answer was lost (a timeout), so it may have arrived."""
+
+    def __init__(self, message: str, maybe_sent: bool = False):
+        super().__init__(message)
+        self.maybe_sent = maybe_sent
 
 
 class ChatMoved(Exception):
@@ -70,7 +75,8 @@ class Sender:
         except (Forbidden, InvalidToken) as exc:
             raise TransportError(f"Telegram refused: {exc}") from None
         except (TelegramError, TimeoutError, OSError) as exc:
-            raise TransportError(f"Telegram unreachable: {exc.__class__.__name__}: {exc}") from None
+            raise TransportError(f"Telegram unreachable: {exc.__class__.__name__}: {exc}",
+                                 maybe_sent=isinstance(exc, (TimedOut, TimeoutError))) from None
 
     def close(self) -> None:
         """Shut the bot and the loop down."""

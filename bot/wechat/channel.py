@@ -1,6 +1,8 @@
 """Sending neutral notices to residents on WeChat: customer-service text, or a template message."""
 from __future__ import annotations
 
+from requests.exceptions import ChunkedEncodingError, ConnectionError, ConnectTimeout, ReadTimeout
+
 from handlers.notices import Notice, Outcome, OutsideWindow, Retry, Sent
 
 from .client import OUT_OF_WINDOW, WeChatClientException, client_for, send_template, send_text
@@ -31,7 +33,11 @@ class WeChatChannel:
                 return OutsideWindow(f"WeChat errcode {exc.errcode}: {exc.errmsg}")
             return Retry(f"WeChat errcode {exc.errcode}: {exc.errmsg}")
         except OSError as exc:  # requests' connection errors are OSErrors
-            return Retry(f"WeChat unreachable: {exc.__class__.__name__}")
+            # A read timeout or a dropped answer comes after WeChat may have accepted the message: the
+            # next attempt may send it twice (WeChat has no idempotency key), so the desk counts it.
+            lost_answer = isinstance(exc, (ReadTimeout, ChunkedEncodingError)) or (
+                isinstance(exc, ConnectionError) and not isinstance(exc, ConnectTimeout))
+            return Retry(f"WeChat unreachable: {exc.__class__.__name__}", maybe_sent=lost_answer)
         return Sent()
 
 

@@ -20,10 +20,10 @@ OUT_OF_WINDOW = frozenset({45015, 45047, 43004})
 class Client(WeChatClient):
     """wechatpy's client pointed at WECHAT_API_BASE_URL, token shared through Redis."""
 
-    def __init__(self, app_id: str, secret: str, base_url: str, redis):
+    def __init__(self, app_id: str, secret: str, base_url: str, redis, timeout: float = 10):
         self.API_BASE_URL = base_url if base_url.endswith("/") else base_url + "/"
         self._redis = redis
-        super().__init__(app_id, secret, session=RedisStorage(redis, prefix="wuye:wechat"), timeout=10,
+        super().__init__(app_id, secret, session=RedisStorage(redis, prefix="wuye:wechat"), timeout=timeout,
                          auto_retry=False)
 
     def fetch_access_token(self):
@@ -43,7 +43,8 @@ def client_for(config: dict, redis) -> Client | None:
     """A client when the account's AppID and AppSecret are configured, else None (nothing to send with)."""
     if not (config["WECHAT_APP_ID"] and config["WECHAT_APP_SECRET"]):
         return None
-    return Client(config["WECHAT_APP_ID"], config["WECHAT_APP_SECRET"], config["WECHAT_API_BASE_URL"], redis)
+    return Client(config["WECHAT_APP_ID"], config["WECHAT_APP_SECRET"], config["WECHAT_API_BASE_URL"], redis,
+                  config.get("WECHAT_TIMEOUT_SECONDS", 10))
 
 
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})

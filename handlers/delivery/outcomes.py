@@ -20,7 +20,7 @@ from storage.models import OutboxMessage
 from .. import jobs
 from ..desk import Work
 from ..notices import Failed, Outcome, OutsideWindow, Retry, Sent
-from ..outbox import RESIDENTS, job_id, to_resident, to_staff
+from ..outbox import RESIDENTS, fresh_job_id, to_resident, to_staff
 from ..tickets.routing import staff_chat_for
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def settle(work: Work, row: OutboxMessage, outcome: Outcome) -> str:
 
 
 def _sent(work: Work, row: OutboxMessage, outcome: Sent) -> str:
-    row.status, row.sent_at, row.last_error = "sent", work.now, None
+    row.status, row.sent_at, row.last_error, row.next_attempt_at = "sent", work.now, None, None
     if row.channel != RESIDENTS:
         if row.kind == "text" and outcome.ref is not None:
             row.payload = {**row.payload, "message_id": outcome.ref}
@@ -70,8 +70,12 @@ def _later(work: Work, row: OutboxMessage, retry: Retry) -> str:
     if retry.after_seconds is not None:
         row.attempts -= 1  # waiting for a rate limit is not a failed attempt
     log.info("outbox %s: %s; again in %.0f s", row.id, retry.reason, seconds)
-    work.desk.jobs.enqueue(jobs.DELIVER, row.id, job_id=f"{job_id(row.id)}-{row.attempts}",
-                           at=work.now + timedelta(seconds=seconds), retries=0)
+    # The time of the next attempt lives in the row (the reconciler finds it even if Redis loses the
+    # job); the job gets an id of its own, never the id of the job running now (rq would put this
+    # job's result TTL on the shared key and the waiting job would expire with it).
+    row.next_attempt_at = work.now + timedelta(seconds=seconds)
+    row.job_id = fresh_job_id(row.id)
+    work.later(jobs.DELIVER, row.id, job_id=row.job_id, at=row.next_attempt_at, retries=0)
     return f"retry in {seconds:.0f} s"
 
 

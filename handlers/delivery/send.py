@@ -1,80 +1,139 @@
 """Delivering outbox rows: the rq job behind every message the desk sends later.
 
-One job per row (job id outbox-<id>). The row is locked while its channel sends it and settled right
-after (outcomes.py), so two workers never send it twice and a re-run finds it done. The
-channel (bot/, handed to the desk by app.py) only sends a notice and says how it went.
+A delivery is three short steps, and no database transaction is open while a channel's API is called:
+1. claim (one transaction): the row, still pending and due, gets a lease (owner and expiry,
+   DELIVERY_LEASE_SECONDS) and its notice is built from the rows as they are now;
+2. send: the channel (bot/, handed to the desk by app.py) sends the notice and says how it went;
+3. settle (one transaction): the outcome is recorded and the lease cleared (outcomes.py).
+A worker that dies between 1 and 3 leaves a lease that expires; the reconciler (handlers.upkeep) then
+queues the row again, and the repeat is counted as doubtful (its first attempt may have arrived).
 """
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Callable
 
 from storage import queries
 from storage.models import OutboxMessage
 
 from .. import jobs
 from ..desk import Desk, Work
-from ..notices import Moved, Outcome, Retry, Sent
-from ..outbox import job_id, notice_of
+from ..notices import Moved, Notice, Outcome, Retry, Sent
+from ..outbox import notice_of
 from ..tickets.cards import card_notice
 from . import moves
 from .outcomes import settle
 
 log = logging.getLogger(__name__)
+EARLY = timedelta(seconds=1)  # a job woken this much before the row's attempt time still runs
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A row this worker holds the lease on, and what to send for it."""
+    owner: str
+    notice: Notice | None
+    send: Callable[[Notice], Outcome] | None
+    problem: str | None = None   # why nothing can be sent (settled as a retry)
 
 
 @jobs.job(jobs.DELIVER)
 def deliver(desk: Desk, outbox_id: int) -> str:
     """Send one outbox row (the rq job). Returns what happened, for the job result."""
+    claim = _claim(desk, outbox_id)
+    if isinstance(claim, str):
+        return claim
+    outcome = _send(outbox_id, claim)
+    if isinstance(outcome, Moved):  # a group became a supergroup: send to its new id right away
+        claim = _moved(desk, outbox_id, claim, outcome.to)
+        outcome = _send(outbox_id, claim)
+    if isinstance(outcome, Moved):  # moved twice in one go: the next attempt follows it
+        outcome = Retry(f"chat moved again, to {outcome.to}")
     with desk.work() as work:
         row = queries.outbox_row(work.session, outbox_id)
-        if row is None or row.status not in ("pending",):
-            return f"nothing to do ({row.status if row else 'no such row'})"
-        row.attempts += 1
-        try:
-            moves.follow(work, row)
-            outcome = _send(work, row)
-            if isinstance(outcome, Moved):  # a group became a supergroup: send to its new id right away
-                moves.record(work, row, outcome.to)
-                outcome = _send(work, row)
-        except Exception as exc:  # a bug or an unexpected answer: keep the row, try again later
-            log.exception("delivering outbox %s failed", outbox_id)
-            outcome = Retry(f"{exc.__class__.__name__}: {exc}")
-        if isinstance(outcome, Moved):  # moved twice in one go: the next attempt follows it
-            outcome = Retry(f"chat moved again, to {outcome.to}")
+        if row.lease_owner != claim.owner:
+            log.warning("outbox %s: the lease ran out while sending (%s); recording the outcome anyway",
+                        outbox_id, row.lease_owner)
+        row.lease_owner = row.lease_until = None
+        if row.status != "pending":  # another worker settled it after our lease ran out
+            if isinstance(outcome, Sent):
+                row.doubtful += 1
+            return f"already {row.status}"
+        if isinstance(outcome, Retry) and outcome.maybe_sent:
+            row.doubtful += 1  # the next attempt may repeat a message that arrived
+        if row.kind == "card" and isinstance(outcome, Sent):
+            ticket = queries.ticket(work.session, row.ticket_id, lock=True)
+            ticket.staff_chat_id, ticket.card_message_id = int(row.recipient), outcome.ref
         return settle(work, row, outcome)
 
 
-def _send(work: Work, row: OutboxMessage) -> Outcome:
+def _claim(desk: Desk, outbox_id: int) -> Claim | str:
+    """Step 1: lease the row for this worker and build its notice (one short transaction)."""
+    owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[-64:]
+    with desk.work() as work:
+        row = queries.outbox_row(work.session, outbox_id)
+        if row is None or row.status != "pending":
+            return f"nothing to do ({row.status if row else 'no such row'})"
+        if row.next_attempt_at and row.next_attempt_at > work.now + EARLY:
+            return "not due yet"  # an older job of this row; the row's own job comes at its time
+        if row.lease_until and row.lease_until > work.now:
+            return f"being sent by {row.lease_owner}"
+        if row.lease_owner is not None:
+            row.doubtful += 1  # a worker died holding it: its attempt may have reached the recipient
+            log.warning("outbox %s: %s died while sending it; trying again", outbox_id, row.lease_owner)
+        row.lease_owner, row.lease_until = owner, work.now + timedelta(seconds=desk.config["DELIVERY_LEASE_SECONDS"])
+        row.attempts += 1
+        try:
+            moves.follow(work, row)
+            notice, send = _notice(work, row)
+        except Exception as exc:  # a bug or a row we cannot read: keep the row, try again later
+            log.exception("preparing outbox %s failed", outbox_id)
+            return Claim(owner, None, None, problem=f"{exc.__class__.__name__}: {exc}")
+        return Claim(owner, notice, send)
+
+
+def _moved(desk: Desk, outbox_id: int, claim: Claim, new_chat: int) -> Claim:
+    """Telegram said the row's chat moved: remember it, re-point the row and build its notice again,
+    still under this worker's lease (one short transaction)."""
+    with desk.work() as work:
+        row = queries.outbox_row(work.session, outbox_id)
+        try:
+            moves.record(work, row, new_chat)
+            notice, send = _notice(work, row)
+        except Exception as exc:  # keep the row, try again later
+            log.exception("following the move of outbox %s failed", outbox_id)
+            return Claim(claim.owner, None, None, problem=f"{exc.__class__.__name__}: {exc}")
+        return Claim(claim.owner, notice, send)
+
+
+def _send(outbox_id: int, claim: Claim) -> Outcome:
+    """Step 2: the channel's call, outside any transaction."""
+    if claim.problem:
+        return Retry(claim.problem)
+    try:
+        return claim.send(claim.notice)
+    except Exception as exc:  # a bug or an unexpected answer: keep the row, try again later
+        log.exception("delivering outbox %s failed", outbox_id)
+        return Retry(f"{exc.__class__.__name__}: {exc}")
+
+
+def _notice(work: Work, row: OutboxMessage) -> tuple[Notice, Callable[[Notice], Outcome]]:
     send = work.desk.channels.get(row.channel)
     if send is None:
         raise ValueError(f"unknown channel {row.channel}")
-    if row.kind == "card":
-        return _send_card(work, row, send)
+    if row.kind == "card":  # rendered from the ticket's state right now, edited in place when shown here
+        chat_id = int(row.recipient)
+        ticket = queries.ticket(work.session, row.ticket_id)
+        shown_here = ticket.card_message_id and ticket.staff_chat_id == chat_id
+        return card_notice(work.desk, ticket, chat_id, replaces=ticket.card_message_id if shown_here else None), send
     subject = None
     if row.kind == "template":  # a template names the ticket in a slot of its own
         ticket = queries.ticket(work.session, row.ticket_id)
         subject = ticket.code if ticket else ""
-    return send(notice_of(row, subject))
+    return notice_of(row, subject), send
 
-
-def _send_card(work: Work, row: OutboxMessage, send) -> Outcome:
-    """Post the ticket's card, or edit it in place, from the ticket's state right now."""
-    chat_id = int(row.recipient)
-    ticket = queries.ticket(work.session, row.ticket_id, lock=True)
-    shown_here = ticket.card_message_id and ticket.staff_chat_id == chat_id
-    outcome = send(card_notice(work.desk, ticket, chat_id, replaces=ticket.card_message_id if shown_here else None))
-    if isinstance(outcome, Sent):
-        ticket.staff_chat_id, ticket.card_message_id = chat_id, outcome.ref
-    return outcome
-
-
-def requeue_pending(desk: Desk, older_than: timedelta = timedelta(minutes=2)) -> int:
-    """Queue again every pending row whose job was lost (Redis flushed or restarted). Idempotent:
-    a row that is sent meanwhile is skipped by deliver()."""
-    count = 0
-    with desk.work() as work:
-        for outbox_id in queries.pending_outbox(work.session, work.now - older_than):
-            desk.jobs.enqueue(jobs.DELIVER, outbox_id, job_id=job_id(outbox_id), retries=0)
-            count += 1
-    return count

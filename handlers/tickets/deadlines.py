@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta, timezone
 
+from rq import Retry
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
 
@@ -43,6 +44,18 @@ STEPS = {  # step: the ticket statuses it applies to
 def job_id(timer_id: int) -> str:
     """The rq job id of a timer row."""
     return f"timer-{timer_id}"
+
+
+def fire_retry() -> Retry:
+    """A fire job that failed (a database error, say) runs again soon; the reconciler (handlers.upkeep)
+    makes a new job if even these fail."""
+    return Retry(max=3, interval=[5, 20, 60])
+
+
+def fire_job(desk: Desk, timer_id: int, job: str | None = None) -> Job:
+    """The rq job that fires a timer (not yet queued)."""
+    return desk.jobs.queue.create_job(jobs.FIRE_TIMER, args=(timer_id,), job_id=job or job_id(timer_id),
+                                      result_ttl=3600, failure_ttl=7 * 24 * 3600, retry=fire_retry())
 
 
 def after(desk: Desk, start: datetime, minutes: float, urgent: bool, estate_id: int | None = None) -> datetime:
@@ -158,19 +171,14 @@ def schedule_new(desk: Desk, timers: list[tuple[int, datetime]]) -> None:
     queue = desk.jobs.queue
     with desk.jobs.connection.pipeline() as pipe:
         for timer_id, fire_at in timers:
-            job = queue.create_job(jobs.FIRE_TIMER, args=(timer_id,), job_id=job_id(timer_id), result_ttl=3600,
-                                   failure_ttl=7 * 24 * 3600)
-            queue.schedule_job(job, fire_at.replace(tzinfo=timezone.utc), pipeline=pipe)
+            queue.schedule_job(fire_job(desk, timer_id), fire_at.replace(tzinfo=timezone.utc), pipeline=pipe)
         pipe.execute()
 
 
 def schedule(desk: Desk, timer_id: int, fire_at: datetime) -> None:
     """Create the rq job that wakes the worker for a timer; an existing job is left alone."""
-    queue = desk.jobs.queue
-    job = queue.create_job(jobs.FIRE_TIMER, args=(timer_id,), job_id=job_id(timer_id), result_ttl=3600,
-                           failure_ttl=7 * 24 * 3600)
     try:
-        queue.schedule_job(job, fire_at.replace(tzinfo=timezone.utc), unique=True)
+        desk.jobs.queue.schedule_job(fire_job(desk, timer_id), fire_at.replace(tzinfo=timezone.utc), unique=True)
     except DuplicateJobError:
         pass
 

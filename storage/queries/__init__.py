@@ -2,7 +2,8 @@
 Every SQL statement of the service is built in this package; none of them commits."""
 from .chats import chat_moves, record_chat_move
 from .inbound import first_staff_update, inbound_by_key, record_inbound, store_reply
-from .outbox import add_outbox, last_outbox_id, outbox_row, pending_outbox, texts_to
+from .outbox import (add_outbox, due_outbox, last_outbox_id, outbox_health, outbox_row, pending_outbox,
+                     texts_to)
 from .reports import (breach_details, created_between, finished_between, open_kinds, staff_names,
                       violators_between)
 from .residents import (add_attachment, clear_conversation, conversation, mark_inactive, resident_contacted,
@@ -12,4 +13,4 @@ from .staff import (active_staff, add_member, add_violation, everyone, member, r
 from .tickets import (accept, add_event, add_phone_task, insert_ticket, list_tickets, next_code_number,
                       every_ticket, open_tickets, repeat_candidates, ticket, ticket_by_card, ticket_by_code, unfinished, unplanned,
                       window_start)
-from .timers import add_timers, pending_timers, timer, timers_of
+from .timers import add_timers, due_timers, oldest_due_timer, pending_timers, timer, timers_of

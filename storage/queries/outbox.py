@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import OutboxMessage
@@ -42,3 +42,24 @@ def texts_to(session: Session, recipients: list[str], after_id: int = 0) -> list
 def last_outbox_id(session: Session) -> int:
     """The newest outbox row's id (0 when there is none)."""
     return session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1)) or 0
+
+
+def due_outbox(session: Session, due_before: datetime, now: datetime, limit: int = 500) -> list[OutboxMessage]:
+    """Pending rows whose attempt was due before a moment and that no live lease holds, locked for this
+    transaction; rows another transaction holds are skipped (SKIP LOCKED on PostgreSQL; SQLite has
+    one writer at a time, so there is nothing to skip)."""
+    due = func.coalesce(OutboxMessage.next_attempt_at, OutboxMessage.created_at)
+    return list(session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == "pending", due <= due_before,
+                                    or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
+        .order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)))
+
+
+def outbox_health(session: Session) -> tuple[datetime | None, int, int]:
+    """The oldest pending row's due time, how many rows are pending, and the attempts repeated after a
+    lost answer (possible duplicates) over all rows."""
+    due = func.coalesce(OutboxMessage.next_attempt_at, OutboxMessage.created_at)
+    oldest, pending = session.execute(select(func.min(due), func.count()).where(OutboxMessage.status == "pending")
+                                      ).one()
+    doubtful = session.scalar(select(func.coalesce(func.sum(OutboxMessage.doubtful), 0)))
+    return oldest, pending, int(doubtful or 0)

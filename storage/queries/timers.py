@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..models import Timer
@@ -38,3 +38,15 @@ def pending_timers(session: Session) -> list[tuple[int, datetime]]:
     """(id, fire_at) of every pending timer."""
     return [(timer_id, fire_at) for timer_id, fire_at in
             session.execute(select(Timer.id, Timer.fire_at).where(Timer.status == "pending"))]
+
+
+def due_timers(session: Session, due_before: datetime, limit: int = 500) -> list[Timer]:
+    """Pending timers due before a moment, locked for this transaction; timers being fired right now
+    (their row is locked by fire()) are skipped."""
+    return list(session.scalars(select(Timer).where(Timer.status == "pending", Timer.fire_at <= due_before)
+                                .order_by(Timer.fire_at).limit(limit).with_for_update(skip_locked=True)))
+
+
+def oldest_due_timer(session: Session, now: datetime) -> datetime | None:
+    """When the oldest pending timer that is already due should have fired (None: none is late)."""
+    return session.scalar(select(func.min(Timer.fire_at)).where(Timer.status == "pending", Timer.fire_at <= now))

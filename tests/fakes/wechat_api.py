@@ -63,6 +63,7 @@ class FakeWeChat(LoopbackServer):
         self._failures: list[list] = []
         self._sent: list[dict] = []
         self._calls: list[dict] = []
+        self._delays: dict[str, tuple[float, bool]] = {}
         self.token_fetches = 0
 
     @property
@@ -97,6 +98,13 @@ class FakeWeChat(LoopbackServer):
         with self._lock:
             self._failures.append([path_suffix, {"errcode": errcode, "errmsg": errmsg}, times])
 
+    def slow_down(self, path_suffix: str, seconds: float, answer_late: bool = False) -> None:
+        """Every request whose path ends with path_suffix takes `seconds`: before it is handled (a hanging
+        API), or with `answer_late` after it was accepted (the message arrives, the answer comes late:
+        a client that gave up by then does not know it was sent). `seconds=0` ends it."""
+        with self._lock:
+            self._delays[path_suffix] = (seconds, answer_late)
+
     # --- inspection ---
 
     @property
@@ -126,10 +134,17 @@ class FakeWeChat(LoopbackServer):
         path = url.path.removeprefix("/cgi-bin/")
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         with self._lock:
+            delay, late = next(((d, late) for suffix, (d, late) in self._delays.items() if path.endswith(suffix)),
+                               (0, False))
+        if delay and not late:
+            time.sleep(delay)  # outside the lock: other requests go on meanwhile
+        with self._lock:
             call = {"path": path, "query": query, "body": body, "time": time.time()}
             self._calls.append(call)
             result = self._route(path, query, body)
             call["errcode"] = result.get("errcode", 0) if isinstance(result, dict) else None
+        if delay and late:
+            time.sleep(delay)
         return (404, {"errcode": -1, "errmsg": "not found"}) if result is None else (200, result)
 
     def _route(self, path, query, body):
