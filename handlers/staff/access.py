@@ -59,8 +59,8 @@ def may_act(desk: Desk, member: Staff, ticket: Ticket, chat_id: int, private: bo
     if manages(member):
         return True  # within their estates (above), any group's ticket
     group = staff_chat_for(desk, ticket)
-    if group is None:
-        return False
+    if group is None:  # no staff group configured at all: those who serve every group act in private
+        return private and not member.groups
     if not private and group != chat_id:
         return False
     return not member.groups or group in member.groups
