@@ -19,7 +19,9 @@ FIRE_TIMER = "timers.fire"        # act on a due deadline or follow-up step (job
 PLAN_TICKET = "tickets.plan"      # plan the timers of a ticket opened on the resident's 5-second path
 SEND_DIGEST = "digest.send"       # the managers' daily digest (job id digest-<date>)
 REFRESH_ROLLUPS = "console.refresh_rollups"  # the console's daily figures (job id console-rollups-<slot>)
-NAMES = frozenset({DELIVER, FIRE_TIMER, PLAN_TICKET, SEND_DIGEST, REFRESH_ROLLUPS})
+INCIDENT_CHECK = "incidents.check"       # an incident's deadlines (job ids incident-<id>-ack / -due)
+INCIDENT_RESTORE = "incidents.restore"   # write the restore messages of a resolved incident (incident-<id>-restore)
+NAMES = frozenset({DELIVER, FIRE_TIMER, PLAN_TICKET, SEND_DIGEST, REFRESH_ROLLUPS, INCIDENT_CHECK, INCIDENT_RESTORE})
 
 # The import paths earlier versions queued jobs under; Redis may still hold them after an upgrade.
 LEGACY_NAMES = {

@@ -18,6 +18,9 @@ GIVE = "give"                      # hand the ticket (target) to the colleague (
 USE_SUGGESTION = "use_suggestion"  # send the polite rewrite kept in the outbox (target: outbox row)
 HISTORY = "history"                # show the ticket's history
 TAKE_OVER = "take_over"            # a supervisor takes the ticket over
+INCIDENT_ACK = "incident_ack"          # a member of staff takes charge of the incident (target: incident)
+INCIDENT_RESOLVE = "incident_resolve"  # the outage is over: tell every household (target: incident)
+INCIDENT_ACTIONS = (INCIDENT_ACK, INCIDENT_RESOLVE)
 # Rows written before buttons were neutral carry channel data already encoded (arg); channels pass it on.
 ENCODED = "encoded"
 

@@ -10,6 +10,7 @@ from .desk import Desk
 from .jobs import RegistryJob
 from .delivery import send as delivery
 from .console import jobs as console_jobs
+from .incidents import alerts as incident_alerts, restore as incident_restore  # noqa: F401  (their jobs register)
 from .tickets import deadlines, digest, timers  # noqa: F401  (timers: its job registers itself)
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ def recover(desk: Desk) -> None:
     delivery.requeue_pending(desk)
     digest.ensure_scheduled(desk)
     console_jobs.ensure_scheduled(desk)
+    incident_restore.recover(desk)
 
 
 def run(desk: Desk, burst: bool = False) -> bool:

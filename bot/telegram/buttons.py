@@ -6,6 +6,7 @@ The wire format is kept from the first version, so buttons of cards already in t
   r:<outbox row>        send the suggested polite rewrite
   h:<ticket>            show the ticket's history
   k:<ticket>            a supervisor takes the ticket over
+  i:<incident>:<step>   an incident card's button (ack: take charge, resolve: the outage is over)
 Telegram allows 64 bytes of callback data, so it stays short. Data is never trusted: handlers authorise
 every press from the database.
 """
@@ -15,11 +16,14 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from handlers.notices import CARD_ACTIONS, ENCODED, GIVE, HISTORY, TAKE_OVER, USE_SUGGESTION, Button, Buttons
+from handlers.notices import (CARD_ACTIONS, ENCODED, GIVE, HISTORY, INCIDENT_ACK, INCIDENT_RESOLVE, TAKE_OVER,
+                              USE_SUGGESTION, Button, Buttons)
 
 _PREFIXES = {GIVE: "g", USE_SUGGESTION: "r", HISTORY: "h", TAKE_OVER: "k"}
 _ACTIONS = {prefix: action for action, prefix in _PREFIXES.items()}
-_DATA = re.compile(r"^(?P<kind>[tgrhk]):(?P<id>\d+)(?::(?P<arg>[a-z]+|\d+))?$")
+_INCIDENT_STEPS = {INCIDENT_ACK: "ack", INCIDENT_RESOLVE: "resolve"}
+_INCIDENT_ACTIONS = {step: action for action, step in _INCIDENT_STEPS.items()}
+_DATA = re.compile(r"^(?P<kind>[tgrhki]):(?P<id>\d+)(?::(?P<arg>[a-z]+|\d+))?$")
 
 
 def encode(button: Button) -> str:
@@ -28,6 +32,8 @@ def encode(button: Button) -> str:
         return str(button.arg)
     if button.action in CARD_ACTIONS:
         return f"t:{button.target}:{button.action}"
+    if button.action in _INCIDENT_STEPS:
+        return f"i:{button.target}:{_INCIDENT_STEPS[button.action]}"
     data = f"{_PREFIXES[button.action]}:{button.target}"
     return data if button.arg is None else f"{data}:{button.arg}"
 
@@ -40,6 +46,8 @@ def decode(data: str) -> Button | None:
     target, arg = int(m["id"]), m["arg"]
     if m["kind"] == "t":
         return Button("", arg, target) if arg in CARD_ACTIONS else None
+    if m["kind"] == "i":
+        return Button("", _INCIDENT_ACTIONS[arg], target) if arg in _INCIDENT_ACTIONS else None
     if m["kind"] == "g":
         return Button("", GIVE, target, int(arg)) if arg and arg.isdigit() else None
     return Button("", _ACTIONS[m["kind"]], target)

@@ -16,6 +16,7 @@ from .. import jobs
 from ..desk import Desk, Work
 from ..notices import Outcome, Retry, Sent
 from ..outbox import job_id, notice_of
+from ..incidents import card as incident_card
 from ..tickets.cards import card_notice
 from .outcomes import settle
 
@@ -44,6 +45,8 @@ def _send(work: Work, row: OutboxMessage) -> Outcome:
         raise ValueError(f"unknown channel {row.channel}")
     if row.kind == "card":
         return _send_card(work, row, send)
+    if row.kind == incident_card.KIND:
+        return incident_card.send(work, row, send)
     subject = None
     if row.kind == "template":  # a template names the ticket in a slot of its own
         ticket = queries.ticket(work.session, row.ticket_id)

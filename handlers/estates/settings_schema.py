@@ -152,6 +152,10 @@ FIELDS: dict[str, Field] = {field.name: field for field in (
           "回访 after work is done: never, skip_if_rated, always"),
     Field("followup_delay_minutes", _env("FOLLOWUP_DELAY_MINUTES"), lambda c: c["FOLLOWUP_DELAY_MINUTES"],
           "from work done to the follow-up survey", "FOLLOWUP_DELAY_MINUTES"),
+    Field("incident_threshold", _env("INCIDENT_THRESHOLD"), lambda c: c["INCIDENT_THRESHOLD"],
+          "households reporting one outage of one place that open an incident", "INCIDENT_THRESHOLD"),
+    Field("incident_window_minutes", _env("INCIDENT_WINDOW_MINUTES"), lambda c: c["INCIDENT_WINDOW_MINUTES"],
+          "... within this many minutes", "INCIDENT_WINDOW_MINUTES"),
     Field("banned_phrases", _phrases, lambda c: [], "extra banned phrases (服务禁用语) for this estate"),
     Field("knowledge", _knowledge, lambda c: [], "knowledge entries of this estate, over the company's file"),
 )}

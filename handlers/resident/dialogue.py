@@ -8,6 +8,7 @@ from nlu.text import fold
 from storage import queries
 
 from ..desk import Turn
+from ..incidents import intake as incidents
 from ..tickets import deadlines, followup
 from ..tickets.cards import show_card
 from . import complaint, inquiry, progress, repair, replies, residents
@@ -91,6 +92,9 @@ def _route(turn: Turn, parsed: Parsed, attachment_ids) -> str:
         intent = "progress"
     if parsed.urgent and intent not in ("complaint", "inquiry", "repair"):
         intent = "repair"  # an emergency is handled as one, whatever else the words resemble
+    outage = incidents.on_message(turn, parsed.text, intent, parsed.urgent, parsed.first("building"))
+    if outage is not None:  # an outage the desk knows: answered at once, no ticket of its own
+        return outage
     if intent == "repair":
         return repair.start(turn, parsed, attachment_ids)
     if intent == "complaint":

@@ -13,6 +13,7 @@ from nlu.text import fold
 from storage import queries
 
 from ..desk import Turn
+from ..incidents import intake as incidents
 from ..tickets import deadlines, tickets
 from ..tickets.cards import show_card
 from . import replies, residents
@@ -173,7 +174,14 @@ def _open(turn: Turn, draft: tickets.Draft, given_up: set[str]) -> str:
     queries.clear_conversation(turn.session, turn.resident.id)
     if not draft.phone:
         draft.phone = turn.resident.phone
+    words = " ".join(draft.words)
+    outage = incidents.known(turn, words, draft.building)
+    if outage is not None:  # an incident opened while we asked: the household joins it instead
+        return outage
     ticket = tickets.open_ticket(turn, draft)
+    outage = incidents.signal(turn, words, draft.building, ticket)
+    if outage is not None:  # this report made it an incident: the ticket is attached to it
+        return outage
     if given_up:
         queries.add_event(turn.session, ticket, "system", "needs_phone_call", turn.now,
                           {"missing": sorted(given_up), "reason": "resident could not give them in chat"})

@@ -8,7 +8,8 @@ from storage.models import Staff, Ticket
 from .. import outbox
 from ..desk import Work
 from ..messages import StaffAction
-from ..notices import GIVE, HISTORY, TAKE_OVER, USE_SUGGESTION
+from ..incidents import staff as incidents
+from ..notices import GIVE, HISTORY, INCIDENT_ACTIONS, TAKE_OVER, USE_SUGGESTION
 from ..tickets import deadlines
 from ..tickets.cards import show_card
 from . import commands, handover, relay
@@ -23,6 +24,9 @@ def press(work: Work, action: StaffAction, member: Staff) -> None:
         return
     if button.action == USE_SUGGESTION:
         relay.use_suggestion(work, action, member, button.target)
+        return
+    if button.action in INCIDENT_ACTIONS:
+        incidents.press(work, action, member)
         return
     ticket = queries.ticket(work.session, button.target, lock=True)
     if ticket is None:

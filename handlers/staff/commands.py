@@ -6,6 +6,7 @@ from storage.models import Staff, Ticket
 
 from .. import outbox
 from ..desk import Work
+from ..incidents import staff as incidents
 from ..messages import StaffAction
 from ..tickets.cards import render
 from ..tickets.routing import staff_chat_for
@@ -13,7 +14,7 @@ from . import relay
 
 HELP = ("工单操作：在工单卡片上点按钮（接单 / 已到场 / 已完成 / 转派 / 查看电话）。\n"
         "回复住户：直接回复工单卡片，或发送 /reply 工单号 内容（会先经过服务用语检查）。\n"
-        "/open 本群未完成的工单\n/mine 我负责的工单\n/ticket 工单号 工单详情和处理记录\n/help 本说明")
+        "/open 本群未完成的工单\n/mine 我负责的工单\n/ticket 工单号 工单详情和处理记录\n/help 本说明\n" + incidents.HELP)
 EVENT_NAMES = {"taken_over": "主管接手", "deadline_missed": "超过时限", "reminded": "时限提醒",
                "followup_sent": "发送回访", "followup_reminded": "回访提醒", "followup_answered": "住户评价",
                "closed": "办结", "time_changed": "住户改约时间",
@@ -22,7 +23,8 @@ EVENT_NAMES = {"taken_over": "主管接手", "deadline_missed": "超过时限", 
                "delivered": "消息已送达", "escalated": "升级", "repeat_report": "住户再次反映", "reopened": "重新打开",
                "cancelled": "住户取消", "photo_added": "补充照片", "location_added": "补充位置",
                "marked_for_manager": "报项目经理", "phone_task": "转电话联系", "delivery_failed": "消息发送失败",
-               "needs_phone_call": "需电话确认"}
+               "needs_phone_call": "需电话确认",
+               "joined_incident": "并入事件", "detached_from_incident": "从事件拆出"}
 
 
 def run(work: Work, action: StaffAction, member: Staff) -> None:
@@ -36,6 +38,8 @@ def run(work: Work, action: StaffAction, member: Staff) -> None:
         text = _listing(work, action, member, mine=True)
     elif command == "ticket":
         text = history(work, action.args.strip())
+    elif command in incidents.COMMANDS:
+        text = incidents.run(work, action, member)
     elif command == "reply":
         code, _, reply = action.args.partition(" ")
         ticket = _by_code(work, code)

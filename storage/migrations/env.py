@@ -5,6 +5,7 @@ from sqlalchemy import create_engine
 from storage.models import Base
 import storage.console_models  # noqa: F401  (their tables join Base.metadata)
 import storage.estate_models  # noqa: F401
+import storage.incident_models  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata
