@@ -16,7 +16,6 @@ from storage.incident_models import ESTATE_WIDE, Incident
 from storage.models import Ticket
 
 from ..desk import Turn
-from ..estates.settings import SettingsStore
 from . import kinds, places, wording
 from .incidents import join, open_incident
 from .kinds import scope
@@ -50,8 +49,7 @@ def signal(turn: Turn, text: str, building: str | None, ticket: Ticket | None = 
         return None
     outage, estate_id, place = found
     key = scope(estate_id, outage.category, place)
-    settings = _settings(turn).for_estate(estate_id)
-    since = turn.now - timedelta(minutes=settings["incident_window_minutes"])
+    since = turn.now - timedelta(minutes=places.setting(turn.desk, turn.session, estate_id, "incident_window_minutes"))
     pending = iq.signals(turn.session, key, since)
     own = next((s for s in pending if s.resident_id == turn.resident.id), None)
     if own is None:
@@ -61,7 +59,7 @@ def signal(turn: Turn, text: str, building: str | None, ticket: Ticket | None = 
         pending.append(own)
     elif ticket is not None and own.ticket_id is None:
         own.ticket_id = ticket.id
-    if len({s.resident_id for s in pending}) < settings["incident_threshold"]:
+    if len({s.resident_id for s in pending}) < places.setting(turn.desk, turn.session, estate_id, "incident_threshold"):
         return None
     incident, _ = open_incident(turn, estate_id=estate_id, category=outage.category, place=place,
                                 source="detected", actor="system")
@@ -75,21 +73,14 @@ def _read(turn: Turn, text: str, building: str | None):
     outage = kinds.read(text)
     if outage is None or not outage.only_outage or turn.resident is None:
         return None
-    estate_id = places.estate_of(turn.desk, text)
-    return outage, estate_id, places.place_of(turn, outage, estate_id, building)
+    estate_id = places.estate_of(turn.desk, turn.session, text)
+    return outage, estate_id, places.place_of(turn, outage, building)
 
 
 def _join(turn: Turn, incident: Incident, text: str, place: str | None, ticket: Ticket | None) -> None:
     resident = turn.resident
     where = (place if place and place != ESTATE_WIDE else resident.building, resident.unit, resident.room)
     join(turn, incident, resident, text, turn.actor, place=where, ticket=ticket)
-
-
-def _settings(turn: Turn) -> SettingsStore:
-    store = turn.desk.__dict__.get("_incident_settings")
-    if store is None:
-        store = turn.desk.__dict__["_incident_settings"] = SettingsStore(turn.desk.sessions, turn.desk.config)
-    return store
 
 
 # Intents whose words may report an outage (a complaint about one stays a complaint).

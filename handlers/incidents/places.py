@@ -1,45 +1,69 @@
-"""Which estate and place a report is about: the estate named in the words, else the default estate
-(the first one, created by migration 0004); the building from the NLU entities, else the resident's own."""
+"""Which estate a report is about and the estate's incident settings, read in the turn's own transaction.
+
+The estate is the one the words name (its name, code or an alias), else the default estate (the first
+one, created by migration 0004). The building comes from the NLU entities, else the resident's stored
+address. Names and settings are cached per process and re-read when the company's version number
+changes (one indexed query per message); no second session is opened inside the resident's transaction
+(on SQLite it would wait for the write lock the turn already holds).
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from storage import estate_queries
 from storage.incident_models import ESTATE_WIDE
 
 from ..desk import Desk, Turn
-from ..estates.addresses import Directory
+from ..estates.matcher import TermMatcher
+from ..estates.normalise import alias_key
 from .kinds import Outage
 
-
-def directory(desk: Desk) -> Directory:
-    """The process's estate directory (cached on the desk; it follows the company's version number)."""
-    found = desk.__dict__.get("_incident_directory")
-    if found is None:
-        found = desk.__dict__["_incident_directory"] = Directory(desk.sessions)
-    return found
+SETTINGS = {"incident_threshold": "INCIDENT_THRESHOLD", "incident_window_minutes": "INCIDENT_WINDOW_MINUTES"}
 
 
-def estate_of(desk: Desk, text: str) -> int | None:
+@dataclass
+class _Book:
+    version: int | None = None
+    default: int | None = None
+    names: TermMatcher = field(default_factory=lambda: TermMatcher(()))
+    settings: dict = field(default_factory=dict)   # (estate_id or None, key) -> value
+
+
+def _book(desk: Desk, session: Session) -> _Book:
+    book = desk.__dict__.setdefault("_incident_book", _Book())
+    version = estate_queries.version(session)
+    if version != book.version:
+        estates = estate_queries.estates(session)
+        names = [(alias_key(e.name), e.id) for e in estates] + [(alias_key(e.code), e.id) for e in estates if e.code]
+        names += [(a.key, a.estate_id) for a in estate_queries.aliases(session)]
+        book.names, book.default = TermMatcher(names), min((e.id for e in estates), default=None)
+        book.settings = {(row.estate_id, row.key): row.value for row in estate_queries.settings_rows(session)
+                         if row.key in SETTINGS}
+        book.version = version
+    return book
+
+
+def estate_of(desk: Desk, session: Session, text: str) -> int | None:
     """The estate the words name, else the default (lowest id) estate, else None."""
-    book = directory(desk)
-    named = book.estates_in(text)
-    if named:
-        return named[0][0].id
-    estates = book.estates()
-    return min(e.id for e in estates) if estates else None
+    book = _book(desk, session)
+    named = book.names.find(text)
+    return named[0].target if named else book.default
 
 
-def building_key(desk: Desk, estate_id: int | None, building: str | None) -> str | None:
-    """The roster's key for a building as parsed (aliases resolved), or the parsed key itself."""
-    if not building or estate_id is None:
-        return building
-    layout = directory(desk).layout(estate_id)
-    if building in layout.buildings or not layout.buildings:
-        return building
-    return layout.aliases.get(building, building)
+def setting(desk: Desk, session: Session, estate_id: int | None, name: str):
+    """An incident setting of the estate: its own value, the company's, else the environment's."""
+    stored = _book(desk, session).settings
+    for level in (estate_id, None):
+        if (level, name) in stored and stored[(level, name)] is not None:
+            return stored[(level, name)]
+    return desk.config[SETTINGS[name]]
 
 
-def place_of(turn: Turn, outage: Outage, estate_id: int | None, building: str | None) -> str | None:
+def place_of(turn: Turn, outage: Outage, building: str | None) -> str | None:
     """A building key, ESTATE_WIDE, or None when the report does not say where (and the resident has
     no stored address)."""
     if outage.estate_wide:
         return ESTATE_WIDE
-    return building_key(turn.desk, estate_id, building or (turn.resident.building if turn.resident else None))
+    return building or (turn.resident.building if turn.resident else None)

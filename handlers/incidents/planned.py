@@ -26,7 +26,7 @@ def declare(work: Work, args: str, who: str) -> str:
     if category is None or place is None or starts is None or ends is None or ends <= starts:
         return "用法：/notice 停水 3栋 12-02 09:00 12-02 17:00 管道维修 [推送]（结束须晚于开始）"
     reason = _reason(args, clocks)
-    estate_id = places.estate_of(work.desk, args)
+    estate_id = places.estate_of(work.desk, work.session, args)
     day = work.desk.local(work.now).strftime("%Y%m%d")
     notice = iq.insert_incident(work.session, code=iq.next_code(work.session, day), kind="planned", status="open",
                                 source="staff", estate_id=estate_id, category=category, place=place,

@@ -59,7 +59,7 @@ def _declare(work: Work, args: str, who: str) -> str:
     place = place_in(work, args)
     if category is None or place is None:
         return "用法：/incident 停电 3栋 预计18:00恢复（地点可写“全小区”）"
-    estate_id = places.estate_of(work.desk, args)
+    estate_id = places.estate_of(work.desk, work.session, args)
     expected = moment_in(work, args.split("预计", 1)[1]) if "预计" in args else None
     incident, new = incidents.open_incident(work, estate_id=estate_id, category=category, place=place, source="staff",
                                             actor=who, expected_at=expected)
