@@ -21,10 +21,13 @@ from .incidents import join, open_incident
 from .kinds import scope
 
 
-def known(turn: Turn, text: str, building: str | None, ticket: Ticket | None = None) -> str | None:
+Address = tuple  # (building, unit, room) as parsed; any of them None
+
+
+def known(turn: Turn, text: str, address: Address, ticket: Ticket | None = None) -> str | None:
     """The answer when these words report an outage the desk already knows (and the household joins);
     None when they do not."""
-    found = _read(turn, text, building)
+    found = _read(turn, text, address[0])
     if found is None:
         return None
     outage, estate_id, place = found
@@ -33,18 +36,18 @@ def known(turn: Turn, text: str, building: str | None, ticket: Ticket | None = N
         scopes.insert(0, scope(estate_id, outage.category, place))
     planned = iq.planned_now(turn.session, scopes, turn.now)
     if planned is not None:
-        _join(turn, planned, text, place, None)
+        _join(turn, planned, text, address, None)
         return wording.planned(turn, planned)
     current = iq.open_outages_of(turn.session, scopes)
     if current:
-        _join(turn, current[0], text, place, ticket)
+        _join(turn, current[0], text, address, ticket)
         return wording.notice(turn, current[0])
     return None
 
 
-def signal(turn: Turn, text: str, building: str | None, ticket: Ticket | None = None) -> str | None:
+def signal(turn: Turn, text: str, address: Address, ticket: Ticket | None = None) -> str | None:
     """Count this report towards an incident of its place; the incident's notice when it opens one."""
-    found = _read(turn, text, building)
+    found = _read(turn, text, address[0])
     if found is None or found[2] is None:
         return None
     outage, estate_id, place = found
@@ -53,8 +56,9 @@ def signal(turn: Turn, text: str, building: str | None, ticket: Ticket | None = 
     pending = iq.signals(turn.session, key, since)
     own = next((s for s in pending if s.resident_id == turn.resident.id), None)
     if own is None:
+        building, unit, room = _household(turn, address)
         own = iq.add_report(turn.session, incident_id=None, scope=key, resident_id=turn.resident.id,
-                            building=None if place == ESTATE_WIDE else place, words=text, reported_at=turn.now,
+                            building=building, unit=unit, room=room, words=text, reported_at=turn.now,
                             ticket_id=ticket.id if ticket else None)
         pending.append(own)
     elif ticket is not None and own.ticket_id is None:
@@ -77,18 +81,24 @@ def _read(turn: Turn, text: str, building: str | None):
     return outage, estate_id, places.place_of(turn, outage, building)
 
 
-def _join(turn: Turn, incident: Incident, text: str, place: str | None, ticket: Ticket | None) -> None:
+def _household(turn: Turn, address: Address) -> Address:
+    """The household's address: as written in the report, else as the resident gave it before."""
     resident = turn.resident
-    where = (place if place and place != ESTATE_WIDE else resident.building, resident.unit, resident.room)
-    join(turn, incident, resident, text, turn.actor, place=where, ticket=ticket)
+    if address[0] or address[2]:
+        return address[0] or resident.building, address[1], address[2]
+    return resident.building, resident.unit, resident.room
+
+
+def _join(turn: Turn, incident: Incident, text: str, address: Address, ticket: Ticket | None) -> None:
+    join(turn, incident, turn.resident, text, turn.actor, place=_household(turn, address), ticket=ticket)
 
 
 # Intents whose words may report an outage (a complaint about one stays a complaint).
 REPORTING = frozenset({"repair", "inquiry", "progress", "other", "inform", "greet"})
 
 
-def on_message(turn: Turn, text: str, intent: str, urgent: bool, building: str | None) -> str | None:
+def on_message(turn: Turn, text: str, intent: str, urgent: bool, address: Address) -> str | None:
     """A fresh message (not inside a conversation): the incident's or planned notice's answer, or None."""
     if intent not in REPORTING and not urgent:
         return None
-    return known(turn, text, building) or signal(turn, text, building)
+    return known(turn, text, address) or signal(turn, text, address)

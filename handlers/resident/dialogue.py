@@ -92,7 +92,8 @@ def _route(turn: Turn, parsed: Parsed, attachment_ids) -> str:
         intent = "progress"
     if parsed.urgent and intent not in ("complaint", "inquiry", "repair"):
         intent = "repair"  # an emergency is handled as one, whatever else the words resemble
-    outage = incidents.on_message(turn, parsed.text, intent, parsed.urgent, parsed.first("building"))
+    address = (parsed.first("building"), parsed.first("unit"), parsed.first("room"))
+    outage = incidents.on_message(turn, parsed.text, intent, parsed.urgent, address)
     if outage is not None:  # an outage the desk knows: answered at once, no ticket of its own
         return outage
     if intent == "repair":

@@ -175,11 +175,11 @@ def _open(turn: Turn, draft: tickets.Draft, given_up: set[str]) -> str:
     if not draft.phone:
         draft.phone = turn.resident.phone
     words = " ".join(draft.words)
-    outage = incidents.known(turn, words, draft.building)
+    outage = incidents.known(turn, words, draft.place)
     if outage is not None:  # an incident opened while we asked: the household joins it instead
         return outage
     ticket = tickets.open_ticket(turn, draft)
-    outage = incidents.signal(turn, words, draft.building, ticket)
+    outage = incidents.signal(turn, words, draft.place, ticket)
     if outage is not None:  # this report made it an incident: the ticket is attached to it
         return outage
     if given_up:
