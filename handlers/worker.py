@@ -21,6 +21,7 @@ def recover(desk: Desk) -> None:
     outbox messages, so a flushed or restarted Redis loses nothing."""
     deadlines.restore(desk)
     delivery.requeue_pending(desk)
+    delivery.settle_stuck(desk)
     digest.ensure_scheduled(desk)
     console_jobs.ensure_scheduled(desk)
     incident_restore.recover(desk)

@@ -17,10 +17,16 @@ from ..desk import Desk, Work
 from ..notices import Outcome, Retry, Sent
 from ..outbox import job_id, notice_of
 from ..incidents import card as incident_card
+from ..incidents import restore
 from ..tickets.cards import card_notice
 from .outcomes import settle
 
 log = logging.getLogger(__name__)
+
+
+SENDING = "sending"  # an at-most-once row claimed by a worker, being sent
+# A row still "sending" after this long belongs to a worker that died while sending it.
+STUCK_AFTER = timedelta(minutes=2)
 
 
 @jobs.job(jobs.DELIVER)
@@ -31,12 +37,38 @@ def deliver(desk: Desk, outbox_id: int) -> str:
         if row is None or row.status not in ("pending",):
             return f"nothing to do ({row.status if row else 'no such row'})"
         row.attempts += 1
-        try:
-            outcome = _send(work, row)
-        except Exception as exc:  # a bug or an unexpected answer: keep the row, try again later
-            log.exception("delivering outbox %s failed", outbox_id)
-            outcome = Retry(f"{exc.__class__.__name__}: {exc}")
+        if row.payload.get("once"):
+            # Claimed in a transaction of its own before the send: a worker killed between the send
+            # and its commit leaves the row "sending", never "pending", so it is not sent a second time.
+            row.status, row.sent_at = SENDING, work.now
+        else:
+            return settle(work, row, _attempt(work, row))
+    with desk.work() as work:
+        row = queries.outbox_row(work.session, outbox_id)
+        outcome = _attempt(work, row)
+        row.status = "pending"  # settled below: sent, retried (pending again), fallback or failed
         return settle(work, row, outcome)
+
+
+def _attempt(work: Work, row: OutboxMessage) -> Outcome:
+    try:
+        return _send(work, row)
+    except Exception as exc:  # a bug or an unexpected answer: keep the row, try again later
+        log.exception("delivering outbox %s failed", row.id)
+        return Retry(f"{exc.__class__.__name__}: {exc}")
+
+
+def settle_stuck(desk: Desk, older_than: timedelta = STUCK_AFTER) -> int:
+    """Rows whose worker died while sending them: whether they arrived cannot be known, so they are not
+    sent again; their status becomes "unknown" and the cause decides who checks (restore: a phone call)."""
+    count = 0
+    with desk.work() as work:
+        for row in queries.outbox_in_status(work.session, SENDING, work.now - older_than):
+            row.status, row.last_error = "unknown", "worker stopped while sending; not sent again"
+            if row.payload.get("incident"):
+                restore.settled(work, row, "unknown")
+            count += 1
+    return count
 
 
 def _send(work: Work, row: OutboxMessage) -> Outcome:

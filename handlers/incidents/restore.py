@@ -50,7 +50,7 @@ def broadcast(desk: Desk, incident_id: int) -> str:
             for report, resident in batch:
                 row = outbox.to_resident(work, resident.openid, wording.restored(work, incident),
                                          ticket_id=report.ticket_id, actor="system", hold=True)
-                row.payload = {**row.payload, "incident": incident.id, "report": report.id}
+                row.payload = {**row.payload, "incident": incident.id, "report": report.id, "once": True}
                 row.status = "pending"
                 report.restore_outbox_id, report.restore_status = row.id, "queued"
                 work.later(jobs.DELIVER, row.id, job_id=outbox.job_id(row.id), retries=0,
@@ -77,16 +77,17 @@ def settled(work: Work, row: OutboxMessage, how: str) -> None:
     if report is None:
         return
     report.restore_status = how
-    if how != "phone":
+    if how not in ("phone", "unknown"):
         return
     incident = iq.incident(work.session, report.incident_id) if report.incident_id else None
     if incident is not None:
         iq.add_event(work.session, incident, "system", "phone_task", work.now, {"report": report.id})
         chat = card.staff_chat(work.desk.config, incident)
         place = f"{report.building or ''}栋{report.unit or ''}{'单元' if report.unit else ''}{report.room or ''}"
+        why = ("超过48小时未在公众号留言，微信无法送达恢复通知" if how == "phone" else
+               "的恢复通知发送时系统中断，无法确认是否送达（为免重复不再自动发送）")
         if chat:
-            outbox.to_staff(work, chat, f"📞 事件 {incident.code} 已恢复，但住户（{place}）超过48小时未在公众号留言，"
-                                        "微信无法送达恢复通知，请电话告知住户。")
+            outbox.to_staff(work, chat, f"📞 事件 {incident.code} 已恢复，住户（{place}）{why}，请电话告知住户。")
 
 
 def recover(desk: Desk) -> None:

@@ -27,3 +27,10 @@ def pending_outbox(session: Session, created_before: datetime) -> list[int]:
     """Ids of the rows still waiting to be sent that were written before a moment."""
     return list(session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "pending",
                                                                OutboxMessage.created_at <= created_before)))
+
+
+def outbox_in_status(session: Session, status: str, since_before: datetime) -> list[OutboxMessage]:
+    """Rows in a status since before a moment (sent_at holds when a row was claimed), locked."""
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.status == status,
+                                                            OutboxMessage.sent_at <= since_before)
+                                .with_for_update()))
