@@ -85,10 +85,13 @@ def add_report(session: Session, **values) -> IncidentReport:
 
 
 def signals(session: Session, scope: str, since: datetime) -> list[IncidentReport]:
-    """Unattached reports of this scope since a moment, oldest first, locked."""
+    """Unattached reports of this scope since a moment, oldest first. Not locked: two reports counting
+    at once may both open the incident, and the unique index lets exactly one of them (insert_incident);
+    locking here would order these rows before the ticket-code counter in one transaction and after it
+    in another (a deadlock)."""
     return list(session.scalars(select(IncidentReport).where(
         IncidentReport.scope == scope, IncidentReport.incident_id.is_(None), IncidentReport.detached_at.is_(None),
-        IncidentReport.reported_at >= since).order_by(IncidentReport.id).with_for_update()))
+        IncidentReport.reported_at >= since).order_by(IncidentReport.id)))
 
 
 def report_of(session: Session, incident_id: int, resident_id: int) -> IncidentReport | None:
