@@ -84,6 +84,16 @@ def add_report(session: Session, **values) -> IncidentReport:
     return report
 
 
+def add_household(session: Session, **values) -> tuple[IncidentReport, bool]:
+    """A household's report in an incident (True), or the one it has already (False): when two of its
+    messages arrive at the same moment the unique key decides; a savepoint keeps the caller's transaction."""
+    try:
+        with session.begin_nested():
+            return add_report(session, **values), True
+    except IntegrityError:
+        return report_of(session, values["incident_id"], values["resident_id"]), False
+
+
 def signals(session: Session, scope: str, since: datetime) -> list[IncidentReport]:
     """Unattached reports of this scope since a moment, oldest first. Not locked: two reports counting
     at once may both open the incident, and the unique index lets exactly one of them (insert_incident);

@@ -50,15 +50,17 @@ def join(work: Work, incident: Incident, resident: Resident, words: str, actor: 
          report: IncidentReport | None = None) -> IncidentReport:
     """A household joins the incident (once: a second message adds its words)."""
     existing = iq.report_of(work.session, incident.id, resident.id)
+    if existing is None and report is None:
+        building, unit, room = place
+        report, new = iq.add_household(work.session, incident_id=incident.id, scope=incident.scope,
+                                       resident_id=resident.id, building=building, unit=unit, room=room,
+                                       words=words, reported_at=work.now)
+        existing = None if new else report
     if existing is not None:
         existing.words = "\n".join(filter(None, [existing.words, words]))[-2000:]
         report = existing
-    elif report is not None:  # a signal counted before the incident existed
+    elif report.incident_id is None:  # a signal counted before the incident existed
         report.incident_id = incident.id
-    else:
-        building, unit, room = place
-        report = iq.add_report(work.session, incident_id=incident.id, scope=incident.scope, resident_id=resident.id,
-                               building=building, unit=unit, room=room, words=words, reported_at=work.now)
     if ticket is not None and report.ticket_id is None:
         report.ticket_id = ticket.id
     if report.ticket_id is not None:
@@ -67,7 +69,8 @@ def join(work: Work, incident: Incident, resident: Resident, words: str, actor: 
         iq.add_event(work.session, incident, actor, "joined", work.now,
                      {"resident": resident.id, "report": report.id, "ticket": report.ticket_id})
     incident.latest_words, incident.updated_at = words[:500], work.now
-    incident.households = iq.count_households(work.session, incident.id)
+    if existing is None:
+        incident.households = (incident.households or 0) + 1  # under the row lock this update takes
     card.refresh(work, incident)
     return report
 
