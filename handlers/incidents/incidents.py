@@ -70,7 +70,7 @@ def join(work: Work, incident: Incident, resident: Resident, words: str, actor: 
                      {"resident": resident.id, "report": report.id, "ticket": report.ticket_id})
     incident.latest_words, incident.updated_at = words[:500], work.now
     if existing is None:
-        incident.households = (incident.households or 0) + 1  # under the row lock this update takes
+        incident.households = Incident.households + 1  # in SQL: two joiners at once both count
     card.refresh(work, incident)
     return report
 
