@@ -22,12 +22,14 @@ from handlers.etiquette.cli import etiquette_cli
 from handlers.knowledge.cli import kb_cli
 from handlers.console.cli import console_cli, password_command
 from handlers.estates.cli import estate_cli
+from handlers.privacy.cli import privacy_cli
 from handlers.staff.cli import staff_cli
 from nlu.cli import nlu_cli
 from storage.cli import db_cli
 from storage.db import database_url, make_engine, make_sessionmaker
 from storage.migrate import check_current, upgrade
 from web import api
+from web.wsgi import closing_connections
 from web.console import blueprint as console
 
 log = logging.getLogger("wuye")
@@ -47,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(telegram_webhook.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(console)
+    app.wsgi_app = closing_connections(app.wsgi_app)  # a 413 closes its connection (web/wsgi.py)
 
     @app.get("/healthz")
     def healthz():
@@ -138,7 +141,7 @@ def worker_command(burst: bool) -> None:
     worker.run(current_app.extensions["wuye"], burst=burst)  # the one worker bootstrap
 
 
-for _command in (nlu_cli, db_cli, demo.demo_command(create_app), polling.polling_command, staff_cli, etiquette_cli,
-                 kb_cli, console_cli, estate_cli):
+for _command in (nlu_cli, db_cli, demo.demo_command, polling.polling_command, staff_cli, etiquette_cli,
+                 kb_cli, console_cli, estate_cli, privacy_cli):
     cli.add_command(_command)
 staff_cli.add_command(password_command)

@@ -42,6 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WECHAT_AES_KEY", values.aes_key, "", "EncodingAESKey; set means safe mode"),
     Setting("WECHAT_API_BASE_URL", values.url("http", "https"), "https://api.weixin.qq.com/cgi-bin/", "WeChat API base URL"),
     Setting("WECHAT_REPLAY_WINDOW_SECONDS", values.integer(1), 300, "accepted clock skew of WeChat's timestamp"),
+    Setting("WECHAT_COMPATIBLE_MODE", values.boolean, False, "with WECHAT_AES_KEY: also accept plaintext pushes"
+                                                             " (WeChat's 兼容模式, during a switch to safe mode)"),
     Setting("WECHAT_MAX_BODY_BYTES", values.integer(1024), 65536, "largest accepted WeChat push"),
     Setting("WECHAT_TEMPLATE_ID", values.text, "", "template message for replies outside the 48-hour window; empty: phone task"),
     Setting("DELIVERY_RETRY_SECONDS", values.seconds_list, (10, 60, 300, 900, 3600), "waits between delivery attempts"),
@@ -50,7 +52,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TELEGRAM_BASE_URL", values.url("http", "https"), "https://api.telegram.org/bot", "Bot API base URL"),
     Setting("TELEGRAM_STAFF_CHAT_ID", values.chat_id, 0, "staff group chat id"),
     Setting("TELEGRAM_MANAGER_CHAT_IDS", values.chat_ids, (), "comma-separated manager chat ids"),
-    Setting("TELEGRAM_WEBHOOK_SECRET", values.text, "", "secret token Telegram sends with webhook updates"),
+    Setting("TELEGRAM_BOT_USERNAME", values.text, "", "the bot's @username (commands for other bots are ignored);"
+                                                      " empty: asked of Telegram (getMe)"),
+    Setting("TELEGRAM_WEBHOOK_SECRET", values.text, "", "secret token Telegram sends with webhook updates; empty:"
+                                                      " generated into VAR_DIR (what `wuye demo` signs with)"),
     Setting("TELEGRAM_GROUP_ROUTES", values.routes, (), "categories or kinds to staff groups: 'water,lift=-1001;complaint=-1002'"),
     Setting("TELEGRAM_RATE_PER_SECOND", values.integer(1), 25, "messages per second to Telegram, all chats together"),
     Setting("TELEGRAM_GROUP_RATE_PER_MINUTE", values.integer(1), 18, "messages per minute into one group"),
@@ -98,6 +103,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INCIDENT_WINDOW_MINUTES", values.minutes, 10, "... within this many minutes open an incident"),
     Setting("INCIDENT_CARD_SECONDS", values.decimal(0, 3600), 15, "an incident card is edited at most this often"),
     Setting("INCIDENT_RESTORE_PER_SECOND", values.decimal(0.1, 1000), 20, "restore messages sent per second"),
+    Setting("PRIVACY_RETENTION_DAYS", values.integer(30), 730, "residents' personal data (names, phones, addresses,"
+            " what they wrote) is anonymised this many days after their last contact or their ticket's last change"),
     Setting("REPEAT_WINDOW_DAYS", values.integer(1), 7, "a report of an open problem within this many days is a repeat"),
 )
 
@@ -138,13 +145,19 @@ def _check_combinations(config: Mapping[str, Any]) -> None:
         raise ConfigError("TELEGRAM_STAFF_CHAT_ID: required when TELEGRAM_BOT_TOKEN is set")
 
 
+GENERATED = ("WECHAT_TOKEN", "ADMIN_TOKEN", "SECRET_KEY", "TELEGRAM_WEBHOOK_SECRET")
+
+
 def fill_generated_secrets(config: dict[str, Any]) -> list[str]:
-    """Give WECHAT_TOKEN, ADMIN_TOKEN and SECRET_KEY a random value kept under VAR_DIR when they are not set.
+    """Give WECHAT_TOKEN, ADMIN_TOKEN, SECRET_KEY and TELEGRAM_WEBHOOK_SECRET a random value kept under VAR_DIR
+    when they are not set.
 
     The service then works out of the box without shipping a well-known default secret.
     Returns the names that were generated or reloaded, for a log line.
     """
-    missing = [name for name in ("WECHAT_TOKEN", "ADMIN_TOKEN", "SECRET_KEY") if not config.get(name)]
+    # A generated webhook secret changes nothing for Telegram (setWebhook must be given the secret anyway) but
+    # lets `wuye demo`, reading the same file, post staff updates to a service that has no bot token yet.
+    missing = [name for name in GENERATED if not config.get(name)]
     if not missing:
         return []
     path = Path(config["VAR_DIR"]) / "secrets.json"

@@ -1,77 +1,66 @@
-"""`wuye demo`: a scripted conversation through the real webhook path, on the embedded defaults.
+"""`wuye demo`: residents of two estates and the staff who serve them, played against the running service.
 
-Signed WeChat pushes are built with wechatpy and posted to POST /wechat of a fresh application with
-its own temporary database; the exchange and the resulting tickets are printed.
+Start the service first (`make run`: the web service and the worker), then run `wuye demo` in the same
+directory: it reads the same settings (.env, the environment, VAR_DIR/secrets.json), so its WeChat pushes are
+signed with the service's token and its Telegram updates carry the service's webhook secret. It adds two
+estates with a small roster and four staff when they are missing, plays the story (demo/script.py) over
+HTTP, and ends with a one-time link that signs the demo manager in to the console.
 """
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-from typing import Callable
-
 import click
-from flask import Flask
 
-from bot.wechat import push as wechat_push
-from config import load_config
-from storage import queries
+from config import ConfigError, fill_generated_secrets, load_config
 
-SCRIPT = [
-    ("event", "subscribe"),
-    ("text", "你好 我家厨房水龙头坏了 关不紧一直滴水"),
-    ("text", "3栋2单元1201"),
-    ("text", "13812345678"),
-    ("text", "明天下午三点以后都在家"),
-    ("retry", None),  # WeChat did not get the answer in time and sends the same message again
-    ("text", "我的报修怎么样了"),
-    ("text", "请问物业费可以用微信交吗"),
-    ("text", "楼道里的垃圾三天没人收了 保洁也不打扫 太差了"),
-    ("text", "救命 5栋2单元电梯困人了 我妈在里面出不来"),
-    ("text", "厨房水龙头还在滴水 师傅什么时候来啊"),
-    ("image", None),
-]
+from .cast import MANAGER, Database
+from .script import Story, play, sign_in_path
+from .service import Service, ServiceError
+
+DEFAULT_URL = "http://127.0.0.1:5000"
 
 
-def demo_command(create_app: Callable[..., Flask]) -> click.Command:
-    """`wuye demo`, building its application with `create_app` (app.py hands it over)."""
-    @click.command("demo")
-    @click.option("--var-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  help="where the demo keeps its database (default: a new temporary directory)")
-    def command(var_dir: Path | None) -> None:
-        """Run a scripted resident conversation end to end and print the tickets it made."""
-        run(create_app, var_dir)
-    return command
+@click.command("demo")
+@click.option("--url", default=DEFAULT_URL, show_default=True, help="address of the running wuye service")
+@click.option("--yes", is_flag=True, help="go ahead although WeChat or Telegram credentials are configured")
+def demo_command(url: str, yes: bool) -> None:
+    """Play residents and staff against the running service (`make run`), then print how to open the console."""
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    fill_generated_secrets(config)
+    if (config["TELEGRAM_BOT_TOKEN"] or config["WECHAT_APP_ID"]) and not yes:
+        raise click.ClickException("WeChat or Telegram credentials are configured: the demo would add demo residents,"
+                                   " staff and estates to a real desk. Add --yes if that is what you want.")
+    service = Service(url, config)
+    database = Database(config)
+    try:
+        service.check()
+        for line in database.prepare(config["TELEGRAM_STAFF_CHAT_ID"]):
+            click.echo(f"已添加 {line}")
+        answer = play(Story(service, database, config["TELEGRAM_STAFF_CHAT_ID"]))
+        _summary(service)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        database.close()
+    _how_to_sign_in(service.url, sign_in_path(answer), config["CONSOLE_LINK_MINUTES"])
 
 
-def run(create_app: Callable[..., Flask], var_dir: Path | None) -> None:
-    """The scripted conversation on a fresh database under var_dir (default: a temporary directory)."""
-    base = load_config()
-    var_dir = var_dir or Path(tempfile.mkdtemp(prefix="wuye-demo-"))
-    app = create_app({"DATABASE_URL": f"sqlite:///{var_dir.resolve() / 'demo.db'}",
-                      "VAR_DIR": base["VAR_DIR"], "WECHAT_TOKEN": "demo-token"})
-    client, openid, last = app.test_client(), "o_demo_resident_0001", None
-    click.echo(f"demo database: {var_dir / 'demo.db'}\n")
-    for kind, payload in SCRIPT:
-        if kind == "retry":
-            xml, shown = last, "（微信重发上一条消息）"
-        elif kind == "event":
-            xml, shown = wechat_push.event(openid, payload), f"[{payload}]"
-        elif kind == "image":
-            xml, shown = wechat_push.image(openid), "[照片]"
-        else:
-            xml, shown = wechat_push.text(openid, payload), payload
-        last = xml
-        response = client.post("/wechat", query_string=wechat_push.query("demo-token"), data=xml.encode(),
-                               content_type="text/xml")
-        click.echo(click.style("住户: ", fg="cyan") + shown)
-        click.echo(click.style("物业: ", fg="green") + (wechat_push.reply_text(response.get_data(as_text=True))
-                                                        or "（无回复）"))
-        click.echo()
-    desk = app.extensions["wuye"]
-    with desk.work() as work:
-        tickets = queries.every_ticket(work.session)
-        click.echo(f"{len(tickets)} tickets:")
-        for t in tickets:
-            click.echo(f"  {t.code}  {t.kind:<9} {t.status:<8} urgent={str(t.urgent):<5} category={t.category or '-':<16}"
-                       f" address={t.building or '-'}/{t.unit or '-'}/{t.room or '-'}  due {desk.local(t.due_at):%m-%d %H:%M}"
-                       f"  repeats={t.repeat_count}  events={len(t.events)}")
+def _summary(service: Service) -> None:
+    tickets = service.tickets()
+    click.echo(f"服务中现有 {len(tickets)} 个工单，最近的：")
+    for t in tickets[:8]:
+        address = "/".join(part or "-" for part in (t["building"], t["unit"], t["room"]))
+        click.echo(f"  {t['code']}  {t['kind']:<9} {t['status']:<9} {t['category'] or '-':<12} {address}"
+                   f"{'  紧急' if t['urgent'] else ''}")
+
+
+def _how_to_sign_in(url: str, path: str | None, minutes: float) -> None:
+    click.echo("\n" + click.style("打开管理后台看看刚才的工单、处理时间线、图表和导出：", bold=True))
+    if path:
+        link = path if path.startswith("http") else url + path
+        click.echo(f"  {link}\n  （{MANAGER.name}的一次性登录链接，{minutes:g} 分钟内有效；过期后再运行一次 wuye demo，"
+                   f"或运行 .venv/bin/wuye console link {MANAGER.telegram_id}）")
+    click.echo(f"  或设置密码后用账号 {MANAGER.telegram_id} 登录 {url}/login：.venv/bin/wuye staff password "
+               f"{MANAGER.telegram_id}")

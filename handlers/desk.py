@@ -6,8 +6,10 @@ work collected, so a job never runs before the rows it reads exist.
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timedelta
 from typing import Any, Callable, Iterator, TypeVar
 from zoneinfo import ZoneInfo
@@ -15,12 +17,35 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import session_scope
-from storage.models import Resident, utcnow
+from storage.models import DEFAULT_ESTATE_ID, Resident, utcnow
 
+from .estates.addresses import Directory
+from .estates.settings import EstateSettings, Freshness, SettingsStore
 from .notices import Notice, Outcome
 
 log = logging.getLogger(__name__)
 W = TypeVar("W", bound="Work")
+
+
+class _Reads:
+    """Sessions for the estate caches' reads: inside `desk.work()` the work's own session (SQLite's
+    writer lock is held by it, and on PostgreSQL it saves a connection), else a session of their own."""
+
+    def __init__(self, sessions: sessionmaker[Session]):
+        self.sessions, self._local = sessions, threading.local()
+
+    def __call__(self):
+        stack = getattr(self._local, "stack", None)
+        return nullcontext(stack[-1]) if stack else self.sessions()
+
+    @contextmanager
+    def using(self, session: Session) -> Iterator[None]:
+        stack = self._local.__dict__.setdefault("stack", [])
+        stack.append(session)
+        try:
+            yield
+        finally:
+            stack.pop()
 
 
 class Desk:
@@ -42,10 +67,57 @@ class Desk:
     @contextmanager
     def work(self, kind: type[W] | None = None) -> Iterator[W]:
         """One transaction: commit on success (roll back on error), then queue what it collected."""
-        with session_scope(self.sessions) as session:
+        with session_scope(self.sessions) as session, self._reads.using(session):
             work = (kind or Work)(self, session, self.now())
             yield work
         work.flush_jobs()
+
+    @cached_property
+    def _reads(self) -> _Reads:
+        return _Reads(self.sessions)
+
+    @cached_property
+    def _freshness(self) -> Freshness:
+        return Freshness(self._reads)   # one version check every 2 s serves the directory and the settings
+
+    @cached_property
+    def estates(self) -> Directory:
+        """The estates, their rosters and public areas (cached; changes seen within seconds)."""
+        return Directory(self._reads, self._freshness)
+
+    @cached_property
+    def settings(self) -> SettingsStore:
+        """Settings per estate over the company's and the environment's (changed without a restart);
+        read-only here: `wuye estate set` and the API change them through a store of their own."""
+        return SettingsStore(self._reads, self.config, self._freshness)
+
+    def estate_settings(self, estate_id: int | None) -> EstateSettings:
+        """The effective settings of an estate (a ticket without one: the default estate)."""
+        return self.settings.for_estate(estate_id if estate_id is not None else DEFAULT_ESTATE_ID)
+
+    def estate_name(self, estate_id: int | None) -> str:
+        """An estate's name, for cards, alerts and the knowledge base's cache."""
+        estate = self.estates.estate(estate_id if estate_id is not None else DEFAULT_ESTATE_ID)
+        return estate.name if estate is not None else ""
+
+    def knowledge_for(self, estate_id: int | None):
+        """The knowledge base an estate's residents are answered from: the company's entries with
+        the estate's own laid over them (only estates with entries of their own train a copy)."""
+        entries = self.estate_settings(estate_id)["knowledge"]
+        if not entries or not hasattr(self.knowledge, "for_estate"):
+            return self.knowledge
+        return self.knowledge.for_estate(f"estate{estate_id}", entries)
+
+    def etiquette_for(self, estate_id: int | None):
+        """The etiquette filter with the estate's extra banned phrases."""
+        phrases = self.estate_settings(estate_id)["banned_phrases"]
+        if not phrases:
+            return self.etiquette
+        try:
+            return self.etiquette.with_extra(phrases)
+        except Exception:  # EtiquetteRulesError: a phrase the rules' notation cannot use; the rest still applies
+            log.exception("estate %s: banned_phrases not usable, checking with the company's rules", estate_id)
+            return self.etiquette
 
     def now(self) -> datetime:
         """Current naive UTC time (tests may pass a clock)."""

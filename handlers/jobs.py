@@ -21,7 +21,9 @@ SEND_DIGEST = "digest.send"       # the managers' daily digest (job id digest-<d
 REFRESH_ROLLUPS = "console.refresh_rollups"  # the console's daily figures (job id console-rollups-<slot>)
 INCIDENT_CHECK = "incidents.check"       # an incident's deadlines (job ids incident-<id>-ack / -due)
 INCIDENT_RESTORE = "incidents.restore"   # write the restore messages of a resolved incident (incident-<id>-restore)
-NAMES = frozenset({DELIVER, FIRE_TIMER, PLAN_TICKET, SEND_DIGEST, REFRESH_ROLLUPS, INCIDENT_CHECK, INCIDENT_RESTORE})
+PURGE_PERSONAL_DATA = "privacy.purge"  # anonymise personal data past its retention, daily (privacy-purge-<date>)
+NAMES = frozenset({DELIVER, FIRE_TIMER, PLAN_TICKET, SEND_DIGEST, REFRESH_ROLLUPS, INCIDENT_CHECK, INCIDENT_RESTORE,
+                   PURGE_PERSONAL_DATA})
 
 # The import paths earlier versions queued jobs under; Redis may still hold them after an upgrade.
 LEGACY_NAMES = {

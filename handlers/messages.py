@@ -44,7 +44,7 @@ class Reply:
 @dataclass(frozen=True)
 class StaffAction:
     """Something a member of staff did in a staff chat: a command, a button press or a message."""
-    kind: str                      # command | button | message
+    kind: str                      # command | button | message | moved
     update_id: int                 # the channel's id of this action, so a redelivery is handled once
     chat_id: int
     chat_private: bool
@@ -57,3 +57,5 @@ class StaffAction:
     press: MessageRef | None = None        # the button press, to answer it privately
     message: MessageRef | None = None      # this message, or the one the pressed button is under
     replying_to: MessageRef | None = None  # the message this one replies to
+    edited: bool = False           # an edit of a message sent before (never acted on a second time)
+    moved_to: int | None = None    # kind "moved": the chat's new id (a group upgraded to a supergroup)

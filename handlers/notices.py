@@ -92,4 +92,10 @@ class Failed:
     status: str = "failed"
 
 
-Outcome = Union[Sent, Retry, OutsideWindow, Failed]
+@dataclass(frozen=True)
+class Moved:
+    """Not delivered: the chat has a new id (Telegram: a group upgraded to a supergroup); send there."""
+    to: int
+
+
+Outcome = Union[Sent, Retry, OutsideWindow, Failed, Moved]

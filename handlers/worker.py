@@ -11,6 +11,7 @@ from .jobs import RegistryJob
 from .delivery import send as delivery
 from .console import jobs as console_jobs
 from .incidents import alerts as incident_alerts, restore as incident_restore  # noqa: F401  (their jobs register)
+from .privacy import jobs as privacy_jobs
 from .tickets import deadlines, digest, timers  # noqa: F401  (timers: its job registers itself)
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ def recover(desk: Desk) -> None:
     digest.ensure_scheduled(desk)
     console_jobs.ensure_scheduled(desk)
     incident_restore.recover(desk)
+    privacy_jobs.ensure_scheduled(desk)
 
 
 def run(desk: Desk, burst: bool = False) -> bool:

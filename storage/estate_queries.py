@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from .models import DEFAULT_ESTATE_ID
 from .estate_models import (Building, Company, Estate, EstateAlias, EstateSetting, House, PublicArea,
                             SettingChange, Unit)
 
@@ -21,6 +22,19 @@ def company(session: Session) -> Company:
         found = Company(id=COMPANY_ID, name="物业服务中心", version=1)
         session.add(found)
         session.flush()
+    return found
+
+
+def default_estate(session: Session, name: str = "默认小区") -> Estate:
+    """The default estate (id 1, as migration 0004 creates it), created again after a database was
+    emptied (tests); ids handed out later go on after it."""
+    found = session.get(Estate, DEFAULT_ESTATE_ID)
+    if found is None:
+        found = Estate(id=DEFAULT_ESTATE_ID, company_id=company(session).id, name=name)
+        session.add(found)
+        session.flush()
+        if session.get_bind().dialect.name == "postgresql":  # explicit ids: move the sequences past them
+            session.execute(select(func.setval("estates_id_seq", select(func.max(Estate.id)).scalar_subquery())))
     return found
 
 

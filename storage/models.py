@@ -32,6 +32,9 @@ class Base(DeclarativeBase):
     pass
 
 
+DEFAULT_ESTATE_ID = 1  # created by migration 0004; 0006s attaches a single-estate deployment's data to it
+
+
 class Resident(Base):
     """A person writing to the Official Account, remembered by openid."""
     __tablename__ = "residents"
@@ -44,10 +47,12 @@ class Resident(Base):
     unit: Mapped[str | None] = mapped_column(String(8))
     room: Mapped[str | None] = mapped_column(String(8))
     address_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    estate_id: Mapped[int | None] = mapped_column(ForeignKey("estates.id", ondelete="SET NULL"))  # of the address
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_message_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime)   # privacy purge or forget (PIPL)
 
     tickets: Mapped[list["Ticket"]] = relationship(back_populates="resident")
 
@@ -56,6 +61,8 @@ class Resident(Base):
 OPEN_STATUSES = ("new", "accepted", "on_site", "reopened")
 # A finished repair waits for the resident's follow-up; a new report of it means "still broken".
 UNCONFIRMED_STATUSES = OPEN_STATUSES + ("done",)
+# Every status a ticket can have.
+TICKET_STATUSES = UNCONFIRMED_STATUSES + ("closed", "cancelled")
 
 
 class Ticket(Base):
@@ -66,6 +73,7 @@ class Ticket(Base):
         Index("ix_tickets_resident_status", "resident_id", "status"),
         Index("ix_tickets_building", "building", "unit", "room"),
         Index("ix_tickets_created_at", "created_at"),
+        Index("ix_tickets_estate_status", "estate_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +82,9 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16), default="new")
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     category: Mapped[str | None] = mapped_column(String(24))
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estates.id"), default=DEFAULT_ESTATE_ID, server_default=text("1"))
+    house_id: Mapped[int | None] = mapped_column(ForeignKey("houses.id", ondelete="SET NULL"))  # when the roster knows it
+    public_area: Mapped[str | None] = mapped_column(String(32))       # a repair of a shared place: no house
     building: Mapped[str | None] = mapped_column(String(8))
     unit: Mapped[str | None] = mapped_column(String(8))
     room: Mapped[str | None] = mapped_column(String(8))
@@ -106,6 +117,7 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime)   # personal data masked (privacy)
 
     resident: Mapped[Resident | None] = relationship(back_populates="tickets")
     assignee: Mapped["Staff | None"] = relationship()
@@ -141,6 +153,7 @@ class InboundMessage(Base):
     reply: Mapped[str | None] = mapped_column(Text)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     intent: Mapped[str | None] = mapped_column(String(32))
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime)   # content masked (privacy)
 
 
 class Attachment(Base):
@@ -186,8 +199,9 @@ class Staff(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     name: Mapped[str] = mapped_column(String(32))
-    role: Mapped[str] = mapped_column(String(16), default="staff")      # staff | manager
+    role: Mapped[str] = mapped_column(String(16), default="staff")      # staff | supervisor | manager
     groups: Mapped[list] = mapped_column(JSONText, default=list)         # chat ids of their staff groups
+    estate_ids: Mapped[list | None] = mapped_column(JSONText)            # their estates; None: every estate
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -242,47 +256,7 @@ class PhoneTask(Base):
     done_by: Mapped[str | None] = mapped_column(String(64))
 
 
-class TelegramUpdate(Base):
-    """update_ids already handled, so a re-delivered webhook update changes nothing."""
-    __tablename__ = "telegram_updates"
-
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Timer(Base):
-    """A deadline or follow-up step of a ticket, due at fire_at. The database is the source of truth:
-    the rq job (id timer-<id>) only wakes the worker, and a worker starting up re-creates lost jobs.
-
-    At most one pending timer per ticket and kind, enforced by a partial unique index, so concurrent
-    updates can never schedule the same timer twice.
-    """
-    __tablename__ = "timers"
-    __table_args__ = (
-        Index("uq_timers_pending", "ticket_id", "kind", unique=True,
-              postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
-        Index("ix_timers_status_fire_at", "status", "fire_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
-    kind: Mapped[str] = mapped_column(String(24))
-    fire_at: Mapped[datetime] = mapped_column(DateTime)
-    due_at: Mapped[datetime | None] = mapped_column(DateTime)          # the deadline a reminder is about
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | fired | cancelled
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    fired_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-
-class Alert(Base):
-    """An escalation sent to managers; the unique key makes sure one event never alerts twice."""
-    __tablename__ = "alerts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    dedup_key: Mapped[str] = mapped_column(String(128), unique=True)
-    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
-    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    reason: Mapped[str] = mapped_column(String(32))
-    level: Mapped[int] = mapped_column(Integer, default=1)
-    text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+# Tables of timers, alerts and the staff channel's bookkeeping, and those of estates, live in modules of
+# their own on the same metadata; imported here so that every table is known wherever models is.
+from .delivery_models import Alert, ChatMove, TelegramUpdate, Timer  # noqa: E402,F401
+from . import estate_models  # noqa: E402,F401

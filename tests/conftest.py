@@ -16,6 +16,8 @@ import sqlalchemy
 
 from bot.wechat import push as wechat_push
 from nlu.service import NLU
+from storage import estate_queries
+from storage.db import make_sessionmaker, session_scope
 
 from .fakes.telegram_api import FakeTelegram
 from .fakes.wechat_api import FakeWeChat
@@ -74,6 +76,8 @@ def database_url(request, tmp_path):
     with engine.begin() as connection:
         tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
         connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    with session_scope(make_sessionmaker(engine)) as session:  # as the migrations leave it: the default estate
+        estate_queries.default_estate(session)
     engine.dispose()
     yield url
 

@@ -23,7 +23,8 @@ _PREFIXES = {GIVE: "g", USE_SUGGESTION: "r", HISTORY: "h", TAKE_OVER: "k"}
 _ACTIONS = {prefix: action for action, prefix in _PREFIXES.items()}
 _INCIDENT_STEPS = {INCIDENT_ACK: "ack", INCIDENT_RESOLVE: "resolve"}
 _INCIDENT_ACTIONS = {step: action for action, step in _INCIDENT_STEPS.items()}
-_DATA = re.compile(r"^(?P<kind>[tgrhki]):(?P<id>\d+)(?::(?P<arg>[a-z]+|\d+))?$")
+_DATA = re.compile(r"^(?P<kind>[tgrhki]):(?P<id>[0-9]{1,10})(?::(?P<arg>[a-z]+|[0-9]{1,10}))?$")
+INT4 = (1 << 31) - 1  # tickets, staff and outbox rows are numbered in 32 bits: a larger id names nothing
 
 
 def encode(button: Button) -> str:
@@ -44,6 +45,8 @@ def decode(data: str) -> Button | None:
     if not m:
         return None
     target, arg = int(m["id"]), m["arg"]
+    if target > INT4 or (arg and arg.isdigit() and int(arg) > INT4):
+        return None
     if m["kind"] == "t":
         return Button("", arg, target) if arg in CARD_ACTIONS else None
     if m["kind"] == "i":

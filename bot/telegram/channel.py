@@ -1,10 +1,10 @@
 """Sending neutral notices to Telegram: post, edit a card in place, answer a button press."""
 from __future__ import annotations
 
-from handlers.notices import Failed, Notice, Outcome, Retry, Sent
+from handlers.notices import Failed, Moved, Notice, Outcome, Retry, Sent
 
 from .buttons import markup
-from .client import BadRequest, RateLimited, Sender, TransportError, sender_for
+from .client import BadRequest, ChatMoved, RateLimited, Sender, TransportError, sender_for
 from .ratelimit import RateLimiter
 
 
@@ -28,6 +28,8 @@ class TelegramChannel:
             return _send(sender, chat_id, notice)
         except RateLimited as exc:
             return Retry("Telegram asked to slow down", after_seconds=exc.seconds)
+        except ChatMoved as exc:  # the desk records the new id and sends there
+            return Moved(exc.new_chat_id)
         except TransportError as exc:
             return Retry(str(exc))
         except BadRequest as exc:

@@ -2,21 +2,33 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import threading
+import time
 
 # PTB 22 deprecates int seconds in RetryAfter; opt in to the future timedelta now (read at use).
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from telegram import Bot  # noqa: E402  (after the setting above)
-from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError  # noqa: E402
+from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter,  # noqa: E402
+                            TelegramError)
 from telegram.request import HTTPXRequest  # noqa: E402
 
-__all__ = ["BadRequest", "RateLimited", "Sender", "TransportError", "sender_for"]
+__all__ = ["BadRequest", "ChatMoved", "RateLimited", "Sender", "TransportError", "bot_username", "sender_for"]
+log = logging.getLogger(__name__)
 
 
 class TransportError(Exception):
     """Telegram could not be reached or refused for a reason worth retrying."""
+
+
+class ChatMoved(Exception):
+    """The chat has a new id (Telegram's 400 with migrate_to_chat_id: a group became a supergroup)."""
+
+    def __init__(self, new_chat_id: int):
+        super().__init__(f"chat moved to {new_chat_id}")
+        self.new_chat_id = new_chat_id
 
 
 class RateLimited(Exception):
@@ -36,7 +48,11 @@ class Sender:
         self._thread.start()
         request_ = HTTPXRequest(connection_pool_size=8, connect_timeout=5, read_timeout=15, write_timeout=15)
         self.bot = Bot(token, base_url=base_url, request=request_)
-        self._run(self.bot.initialize())
+        try:
+            self._run(self.bot.initialize())
+        except BaseException:  # Telegram unreachable or the token refused: do not leave the loop thread behind
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            raise
 
     def _run(self, coroutine, timeout: float = 30):
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
@@ -47,6 +63,8 @@ class Sender:
             return self._run(getattr(self.bot, method)(**kwargs))
         except RetryAfter as exc:
             raise RateLimited(_seconds(exc.retry_after)) from None
+        except ChatMigrated as exc:
+            raise ChatMoved(int(exc.new_chat_id)) from None
         except BadRequest:
             raise
         except (Forbidden, InvalidToken) as exc:
@@ -75,3 +93,21 @@ def sender_for(token: str, base_url: str) -> Sender:
     if key not in _senders:
         _senders[key] = Sender(token, base_url)
     return _senders[key]
+
+
+def bot_username(config: dict) -> str | None:
+    """The bot's @username, to tell commands for it from commands for other bots in a group:
+    TELEGRAM_BOT_USERNAME, else asked of Telegram once per process (getMe); None when unknown."""
+    if config.get("TELEGRAM_BOT_USERNAME"):
+        return config["TELEGRAM_BOT_USERNAME"].lstrip("@")
+    if not config.get("TELEGRAM_BOT_TOKEN") or time.monotonic() < _username_retry_at[0]:
+        return None
+    try:
+        return sender_for(config["TELEGRAM_BOT_TOKEN"], config["TELEGRAM_BASE_URL"]).bot.username
+    except Exception as exc:  # Telegram unreachable: commands addressed by name are not ours until it answers
+        log.warning("telegram: cannot learn the bot's username (asking again in a minute): %s", exc)
+        _username_retry_at[0] = time.monotonic() + 60  # not one getMe per webhook request meanwhile
+        return None
+
+
+_username_retry_at = [0.0]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import click
 from flask import current_app
@@ -11,7 +12,9 @@ from telegram.ext import Application, TypeHandler
 
 from handlers.staff.dispatch import handle, record_unused_update
 
-from .updates import to_action
+from .updates import BadUpdate, to_action
+
+log = logging.getLogger(__name__)
 
 
 @click.command("telegram")
@@ -24,7 +27,11 @@ def polling_command() -> None:
         raise click.ClickException("TELEGRAM_BOT_TOKEN: required for `wuye telegram`")
 
     async def on_update(update: Update, context) -> None:
-        action = to_action(update.to_dict(), context.bot.username)
+        try:
+            action = to_action(update.to_dict(), context.bot.username)
+        except BadUpdate as exc:
+            log.warning("telegram: bad update %s: %s", update.update_id, exc)
+            action = None
         if action is None:
             await asyncio.to_thread(record_unused_update, desk, update.update_id)
         else:
@@ -34,4 +41,4 @@ def polling_command() -> None:
                    .build())
     application.add_handler(TypeHandler(Update, on_update))
     click.echo("polling Telegram for staff updates (Ctrl-C to stop)")
-    application.run_polling(allowed_updates=["message", "callback_query"])
+    application.run_polling(allowed_updates=["message", "edited_message", "callback_query"])

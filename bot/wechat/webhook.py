@@ -6,8 +6,10 @@ neutral Inbound (inbound.py), hands it to handlers.resident.dispatch and renders
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
+import re
 import time
 
 from flask import Blueprint, Response, current_app, request
@@ -23,6 +25,9 @@ from .inbound import BadRequest, parse_xml, to_inbound
 log = logging.getLogger(__name__)
 blueprint = Blueprint("wechat", __name__)
 
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+CLOSE_CONNECTION = "wuye.close_connection"  # environ flag: web/wsgi.py closes the connection after the answer
+
 
 def signature(*parts: str) -> str:
     """WeChat's SHA-1 signature of the sorted parts (wechatpy's signer)."""
@@ -34,6 +39,8 @@ def signature(*parts: str) -> str:
 def _refuse(error: BadRequest) -> Response:
     log.warning("wechat: %s %s from %s", error.status, error.reason, request.remote_addr)
     messages = {400: "bad request", 403: "forbidden", 413: "too large"}
+    if error.status == 413:  # the unread body is still on the connection: it cannot carry another request
+        request.environ[CLOSE_CONNECTION] = True
     return Response(messages.get(error.status, "error"), status=error.status, mimetype="text/plain")
 
 
@@ -43,10 +50,9 @@ def _check_signature(args) -> None:
     sig, stamp, nonce = args.get("signature", ""), args.get("timestamp", ""), args.get("nonce", "")
     if not (sig and stamp and nonce):
         raise BadRequest(403, "missing signature parameters")
-    try:
-        skew = abs(time.time() - int(stamp))
-    except ValueError:
-        raise BadRequest(403, f"timestamp {stamp[:20]!r} is not a number") from None
+    if not _TIMESTAMP.fullmatch(stamp):
+        raise BadRequest(403, f"timestamp {stamp[:20]!r} is not a time")
+    skew = abs(time.time() - int(stamp))
     if skew > config["WECHAT_REPLAY_WINDOW_SECONDS"]:
         raise BadRequest(403, f"timestamp {skew:.0f} s away from now (replay?)")
     if not hmac.compare_digest(signature(config["WECHAT_TOKEN"], stamp, nonce), sig):
@@ -71,7 +77,11 @@ def receive():
         body = _read_body(config["WECHAT_MAX_BODY_BYTES"])
         _check_signature(request.args)
         encrypted = request.args.get("encrypt_type", "raw").lower() == "aes"
+        if config["WECHAT_AES_KEY"] and not encrypted and not config["WECHAT_COMPATIBLE_MODE"]:
+            # the signature covers no body in plaintext: a real push's query could carry a forged one
+            raise BadRequest(403, "plaintext push in safe mode (WECHAT_COMPATIBLE_MODE is off)")
         xml = _decrypt(body) if encrypted else body.decode("utf-8", errors="strict")
+        _use_once(request.args, xml)
         inbound = to_inbound(xml)
     except BadRequest as error:
         return _refuse(error)
@@ -85,6 +95,26 @@ def receive():
         rendered = _crypto().encrypt_message(rendered, request.args.get("nonce", ""),
                                              request.args.get("timestamp"))
     return Response(rendered, mimetype="application/xml")
+
+
+def _use_once(args, xml: str) -> None:
+    """A signed (timestamp, nonce) carries one message: the same pair with another message is refused
+    (403) for as long as the timestamp is accepted; a true retry (the same message) passes and gets the
+    stored reply. Kept in Redis so every process sees it; if Redis is down the push is let through
+    (the signature was good) and the failure logged: a resident is not refused for our outage."""
+    window = current_app.config["WECHAT_REPLAY_WINDOW_SECONDS"]
+    pair = hashlib.sha256(f"{args.get('timestamp')}:{args.get('nonce')}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(xml.encode("utf-8", "surrogatepass")).hexdigest()
+    key = f"wuye:wechat:signed:{pair}"
+    try:
+        redis = current_app.extensions["wuye"].jobs.connection
+        first = redis.set(key, digest, nx=True, ex=2 * window + 60)
+        seen = None if first else redis.get(key)
+    except Exception as exc:  # redis.RedisError, OSError: availability over a second line of defence
+        log.error("wechat: cannot remember signed query (%s); accepted", exc)
+        return
+    if seen is not None and seen.decode() != digest:
+        raise BadRequest(403, "signed query used before with another message (replay)")
 
 
 def _read_body(limit: int) -> bytes:

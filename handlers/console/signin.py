@@ -36,15 +36,18 @@ def _hash(token: str) -> str:
 def issue_link(desk: Desk, telegram_user_id: int) -> str | None:
     """A one-time sign-in link for this Telegram user, or None when they may not use the console.
 
-    The bot's /console command sends it in the private chat. It is CONSOLE_BASE_URL + /login/<token>
-    when CONSOLE_BASE_URL is set, else the path /login/<token>."""
-    token = secrets.token_urlsafe(32)
-    now = desk.now()
+    It is CONSOLE_BASE_URL + /login/<token> when CONSOLE_BASE_URL is set, else the path /login/<token>."""
     with session_scope(desk.sessions) as session:
-        member = console_auth.staff_by_telegram_id(session, telegram_user_id)
-        if not viewers.may_use_console(member):
-            return None
-        console_auth.add_link(session, member.id, _hash(token), now, now + desk.minutes("CONSOLE_LINK_MINUTES"))
+        return issue_link_in(session, desk, telegram_user_id)
+
+
+def issue_link_in(session, desk: Desk, telegram_user_id: int) -> str | None:
+    """issue_link inside a transaction already open (the bot's /console runs in the update's own)."""
+    member = console_auth.staff_by_telegram_id(session, telegram_user_id)
+    if not viewers.may_use_console(member):
+        return None
+    token, now = secrets.token_urlsafe(32), desk.now()
+    console_auth.add_link(session, member.id, _hash(token), now, now + desk.minutes("CONSOLE_LINK_MINUTES"))
     return desk.config.get("CONSOLE_BASE_URL", "").rstrip("/") + LINK_PATH + token
 
 

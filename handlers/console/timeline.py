@@ -21,7 +21,8 @@ ACTIONS = {
     "delivered": "消息已送达", "escalated": "升级", "repeat_report": "住户再次反映", "reopened": "重新打开",
     "cancelled": "住户取消", "photo_added": "补充照片", "location_added": "补充位置", "made_urgent": "改为紧急",
     "marked_for_manager": "报项目经理", "phone_task": "转电话联系", "delivery_failed": "消息发送失败",
-    "needs_phone_call": "需电话确认",
+    "needs_phone_call": "需电话确认", "secondary_intent": "兼有其他诉求", "details_added": "住户补充信息",
+    "personal_data_anonymised": "个人信息超过保存期限，已匿名化", "personal_data_forgotten": "应住户要求删除个人信息",
 }
 STEPS = {"accept": "接单", "arrive": "到场", "respond": "答复住户", "resolve": "办结"}
 LEVELS = {1: "主管", 2: "项目经理"}
@@ -74,6 +75,8 @@ def _describe(desk: Desk, action: str, detail: dict) -> tuple[list[str], list[st
     if action == "escalated":
         notes.append(f"{escalation.REASONS.get(detail.get('reason'), detail.get('reason', ''))}，"
                      f"报{LEVELS.get(detail.get('level'), '主管')}")
+    if action == "secondary_intent":
+        notes.append({"complaint": "投诉", "repair": "报修", "inquiry": "咨询"}.get(detail.get("intent"), ""))
     if action == "followup_answered":
         notes.append(f"评分 {detail.get('rating')}" + ("，反映问题仍未解决" if detail.get("fixed") is False else ""))
     if action == "transferred":

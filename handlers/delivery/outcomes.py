@@ -105,7 +105,7 @@ def _phone_instead(work: Work, row: OutboxMessage, ticket) -> None:
                            row.payload["content"], work.now)
     queries.add_event(work.session, ticket, "system", "phone_task", work.now,
                       {"reason": "WeChat 48-hour window closed", "message": row.payload["content"]})
-    chat = staff_chat_for(work.desk.config, ticket)
+    chat = staff_chat_for(work.desk, ticket)
     if chat:
         notify = row.payload.get("notify") or {}
         what = "回访" if survey else "回复"
@@ -120,7 +120,7 @@ def _tell_staff_failed(work: Work, row: OutboxMessage) -> None:
     ticket = queries.ticket(work.session, row.ticket_id)
     queries.add_event(work.session, ticket, "system", "delivery_failed", work.now,
                       {"outbox": row.id, "error": row.last_error})
-    chat = staff_chat_for(work.desk.config, ticket)
+    chat = staff_chat_for(work.desk, ticket)
     if chat:
         notify = row.payload.get("notify") or {}
         to_staff(work, chat, f"❌ 工单 {ticket.code} 的回复多次发送失败（{row.last_error}），请电话联系住户。",

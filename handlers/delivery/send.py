@@ -14,11 +14,12 @@ from storage.models import OutboxMessage
 
 from .. import jobs
 from ..desk import Desk, Work
-from ..notices import Outcome, Retry, Sent
+from ..notices import Moved, Outcome, Retry, Sent
 from ..outbox import job_id, notice_of
 from ..incidents import card as incident_card
 from ..incidents import restore
 from ..tickets.cards import card_notice
+from . import moves
 from .outcomes import settle
 
 log = logging.getLogger(__name__)
@@ -52,10 +53,17 @@ def deliver(desk: Desk, outbox_id: int) -> str:
 
 def _attempt(work: Work, row: OutboxMessage) -> Outcome:
     try:
-        return _send(work, row)
+        moves.follow(work, row)
+        outcome = _send(work, row)
+        if isinstance(outcome, Moved):  # a group became a supergroup: send to its new id right away
+            moves.record(work, row, outcome.to)
+            outcome = _send(work, row)
     except Exception as exc:  # a bug or an unexpected answer: keep the row, try again later
         log.exception("delivering outbox %s failed", row.id)
         return Retry(f"{exc.__class__.__name__}: {exc}")
+    if isinstance(outcome, Moved):  # moved twice in one go: the next attempt follows it
+        outcome = Retry(f"chat moved again, to {outcome.to}")
+    return outcome
 
 
 def settle_stuck(desk: Desk, older_than: timedelta = STUCK_AFTER) -> int:

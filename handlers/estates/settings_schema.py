@@ -158,6 +158,9 @@ FIELDS: dict[str, Field] = {field.name: field for field in (
           "... within this many minutes", "INCIDENT_WINDOW_MINUTES"),
     Field("banned_phrases", _phrases, lambda c: [], "extra banned phrases (服务禁用语) for this estate"),
     Field("knowledge", _knowledge, lambda c: [], "knowledge entries of this estate, over the company's file"),
+    Field("privacy_retention_days", _env("PRIVACY_RETENTION_DAYS"), lambda c: c["PRIVACY_RETENTION_DAYS"],
+          "days residents' personal data is kept after their last contact (then anonymised by the daily purge)",
+          "PRIVACY_RETENTION_DAYS"),
 )}
 
 

@@ -16,7 +16,7 @@ from storage.models import OutboxMessage
 from .. import jobs, outbox
 from ..desk import Desk, Work
 from ..notices import INCIDENT_ACK, INCIDENT_RESOLVE, Button, Notice, Outcome, Sent
-from ..tickets.cards import mask_phones_in
+from ..tickets.cards import masked_words
 from . import wording
 
 KIND = "incident_card"  # the outbox row kind of a card refresh
@@ -47,7 +47,7 @@ def render(desk: Desk, work: Work, incident: Incident) -> tuple[str, tuple]:
     if incident.status == "open":
         lines.append(f"负责：{incident.acknowledged_by.split(':')[-1]}" if incident.acknowledged_by else "负责：待认领")
     if incident.latest_words:
-        lines.append(f"最新住户原话：{mask_phones_in(incident.latest_words)[:200]}")
+        lines.append(f"最新住户原话：{masked_words(incident.latest_words)[:200]}")
     if incident.status == "open":
         lines.append("恢复后点“已恢复”，系统会通知每一户；误并入的报修可用 /detach 工单号 拆出。")
     buttons = ()

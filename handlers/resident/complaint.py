@@ -8,7 +8,7 @@ from nlu.text import fold
 
 from ..desk import Turn
 from ..tickets import tickets
-from . import replies, residents
+from . import places, replies, residents
 from .parsed import Parsed
 
 # Dissatisfaction with how people serve residents (seed 001: 服务质量投诉 逐级上报至项目经理).
@@ -20,10 +20,12 @@ def start(turn: Turn, parsed: Parsed) -> str:
     """Open a complaint ticket (or join the open one about the same thing)."""
     categories = parsed.entities.get("category", [])
     topic = next((c for c in categories if c in COMPLAINT_TOPICS), categories[0] if categories else None)
-    draft = tickets.Draft(kind="complaint", words=[parsed.text], description=parsed.text, category=topic)
+    draft = tickets.Draft(kind="complaint", words=[parsed.text], description=parsed.text, category=topic,
+                          secondary=parsed.secondary)
     draft.building, draft.unit, draft.room = (parsed.first("building"), parsed.first("unit"), parsed.first("room")) \
         if parsed.has_address else residents.address_of(turn)
     draft.phone = parsed.first("phone")
+    draft.estate_id = places.estate_of(turn, parsed.estate_id)
     draft.for_manager = topic in tickets.SERVICE_QUALITY or bool(_SERVICE_CUE.search(fold(parsed.text)))
     residents.learn(turn, parsed)
     repeat = tickets.find_repeat(turn, draft)

@@ -11,7 +11,7 @@ from ..desk import Turn
 from ..incidents import intake as incidents
 from ..tickets import deadlines, followup
 from ..tickets.cards import show_card
-from . import complaint, inquiry, progress, repair, replies, residents
+from . import complaint, inquiry, progress, repair, replies, residents, visits
 from .parsed import Parsed
 
 _CANCEL = re.compile(r"^\W*(取消|算了|不用了|不修了|不用修了|不用来了|撤销|撤回|先不修了)")
@@ -22,7 +22,7 @@ CANCEL_GRACE = timedelta(minutes=30)
 
 def on_text(turn: Turn, text: str, attachment_ids: list[int] | None = None) -> str:
     """The reply to a typed (or spoken) message."""
-    parsed = Parsed.from_nlu(turn.desk.nlu.parse(text))
+    parsed = understand(turn, text)
     turn.intent = parsed.intent
     state = queries.conversation(turn.session, turn.resident.id, turn.now)
     if _is_cancel(parsed):
@@ -34,6 +34,15 @@ def on_text(turn: Turn, text: str, attachment_ids: list[int] | None = None) -> s
     return _route(turn, parsed, attachment_ids)
 
 
+def understand(turn: Turn, text: str) -> Parsed:
+    """The NLU's reading, with the estate the message names: its name is blanked for the NLU, whose
+    building pattern would not take "JX三号楼" (a Latin letter touching the number)."""
+    named = turn.desk.estates.estates_in(text)
+    if not named:
+        return Parsed.from_nlu(turn.desk.nlu.parse(text))
+    return Parsed.from_nlu(turn.desk.nlu.parse(turn.desk.estates.without_estates(text)), text, named[0][0].id)
+
+
 def _is_cancel(parsed: Parsed) -> bool:
     return parsed.is_("cancel", 0.5) or bool(_CANCEL.search(fold(parsed.text)))
 
@@ -41,7 +50,8 @@ def _is_cancel(parsed: Parsed) -> bool:
 def _cancel(turn: Turn, state, parsed: Parsed) -> str:
     if state is not None:
         queries.clear_conversation(turn.session, turn.resident.id)
-        return replies.CANCELLED if state.state == repair.STATE else replies.NOTHING_TO_CANCEL
+        if not state.slots.get("ticket_id"):  # with an urgent ticket already open, that ticket is called off
+            return replies.CANCELLED if state.state == repair.STATE else replies.NOTHING_TO_CANCEL
     recent = [t for t in queries.open_tickets(turn.session, turn.resident.id, statuses=("new",))
               if t.kind == "repair" and t.created_at >= turn.now - CANCEL_GRACE]
     if recent:
@@ -73,7 +83,7 @@ def _continue(turn: Turn, state, parsed: Parsed, attachment_ids) -> str | None:
     if state.state == "inquiry":
         return inquiry.answer(turn, parsed)
     if state.state == inquiry.FOLLOWUP_STATE and inquiry.wants_person(parsed):
-        return inquiry.record(turn, slots["question"], [parsed.text])
+        return inquiry.record(turn, slots["question"], [parsed.text], slots.get("estate_id"))
     if state.state == "profile_address" and parsed.has_address and parsed.intent in ("inform", "affirm", "other"):
         return _inform(turn, parsed)
     return None
@@ -84,7 +94,7 @@ def _fills_slot(parsed: Parsed) -> bool:
 
 
 def _route(turn: Turn, parsed: Parsed, attachment_ids) -> str:
-    moved = repair.reschedule(turn, parsed)
+    moved = visits.reschedule(turn, parsed)
     if moved is not None:
         return moved
     intent = parsed.intent
@@ -92,6 +102,8 @@ def _route(turn: Turn, parsed: Parsed, attachment_ids) -> str:
         intent = "progress"
     if parsed.urgent and intent not in ("complaint", "inquiry", "repair"):
         intent = "repair"  # an emergency is handled as one, whatever else the words resemble
+    if intent == "inform" and parsed.first("category") and (parsed.has_address or parsed.first("phone")):
+        intent = "repair"  # a fault with the details around it (我叫王小明 3栋1201 灯不亮 电话…) is a report, not a profile
     address = (parsed.first("building"), parsed.first("unit"), parsed.first("room"))
     outage = incidents.on_message(turn, parsed.text, intent, parsed.urgent, address)
     if outage is not None:  # an outage the desk knows: answered at once, no ticket of its own

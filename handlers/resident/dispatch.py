@@ -25,7 +25,7 @@ def handle(desk: Desk, inbound: Inbound) -> Reply:
         with desk.work(Turn) as turn:
             session = turn.session
             message_id = queries.record_inbound(session, inbound.dedup_key, openid=inbound.sender,
-                                                msg_type=inbound.event and f"event:{inbound.event}" or inbound.kind,
+                                                msg_type=_msg_type(inbound),
                                                 content=_content(inbound), received_at=turn.now)
             if message_id is None:
                 stored = queries.inbound_by_key(session, inbound.dedup_key)
@@ -55,6 +55,11 @@ def _route(turn: Turn, inbound: Inbound) -> str | None:
     return replies.TYPE_PLEASE
 
 
+def _msg_type(inbound: Inbound) -> str:
+    # the column keeps 32 characters; WeChat's longest event names are about 28
+    return (f"event:{inbound.event}" if inbound.event else inbound.kind)[:32]
+
+
 def _content(inbound: Inbound) -> str | None:
     if inbound.kind == "event":
         return inbound.event_key
@@ -67,7 +72,7 @@ def _keep_failed(desk: Desk, inbound: Inbound, now) -> None:
     """Store a message whose handling failed, so nothing is lost and a retry gets the same apology."""
     try:
         with desk.work() as work:
-            queries.record_inbound(work.session, inbound.dedup_key, openid=inbound.sender, msg_type=inbound.kind,
+            queries.record_inbound(work.session, inbound.dedup_key, openid=inbound.sender, msg_type=_msg_type(inbound),
                                    content=_content(inbound), received_at=now, reply=replies.SORRY_ERROR,
                                    intent="error")
     except Exception:

@@ -8,7 +8,7 @@ from storage import queries
 
 from ..desk import Turn
 from ..tickets import tickets
-from . import replies, residents
+from . import places, replies, residents
 from .parsed import Parsed
 
 FOLLOWUP_STATE = "inquiry_followup"
@@ -18,13 +18,14 @@ _WANTS_PERSON = re.compile(r"人工|转人工|客服|没(有)?解答|没回答|�
 def answer(turn: Turn, parsed: Parsed) -> str:
     """Answer from the knowledge base; offer a colleague when unsure; a ticket when there is no answer."""
     residents.learn(turn, parsed)
-    match = turn.desk.knowledge.answer(parsed.text)
+    knowledge = turn.desk.knowledge_for(places.estate_of(turn, parsed.estate_id))  # fees, hours, phones differ
+    match = knowledge.answer(parsed.text)
     if match is None:
-        return record(turn, parsed.text)
-    if turn.desk.knowledge.is_confident(match):
+        return record(turn, parsed.text, estate_id=parsed.estate_id)
+    if knowledge.is_confident(match):
         return match.entry.answer
     queries.save_conversation(turn.session, turn.resident.id, FOLLOWUP_STATE,
-                              {"question": parsed.text, "entry": match.entry.id},
+                              {"question": parsed.text, "entry": match.entry.id, "estate_id": parsed.estate_id},
                               turn.now + turn.desk.minutes("CONVERSATION_TTL_MINUTES"))
     return replies.inquiry_suggestion(match.entry.answer)
 
@@ -34,11 +35,11 @@ def wants_person(parsed: Parsed) -> bool:
     return bool(_WANTS_PERSON.search(fold(parsed.text))) or parsed.is_("deny")
 
 
-def record(turn: Turn, question: str, extra_words: list[str] | None = None) -> str:
+def record(turn: Turn, question: str, extra_words: list[str] | None = None, estate_id: int | None = None) -> str:
     """An inquiry ticket with a promised reply time (首问负责: never 不知道)."""
     queries.clear_conversation(turn.session, turn.resident.id)
     building, unit, room = residents.address_of(turn)
     draft = tickets.Draft(kind="inquiry", description=question, words=[question, *(extra_words or [])],
-                          building=building, unit=unit, room=room)
+                          building=building, unit=unit, room=room, estate_id=places.estate_of(turn, estate_id))
     ticket = tickets.open_ticket(turn, draft)
     return replies.inquiry_ticket_created(ticket.code, turn.local_text(ticket.due_at))

@@ -11,15 +11,19 @@ class Parsed:
     confidence: float
     urgent: bool
     entities: dict[str, list[str]]
+    secondary: str | None = None  # a second intent in the same message (水管爆了三天还没人修，物业管不管)
+    estate_id: int | None = None  # the estate the message names (by name, code or alias)
 
     @classmethod
-    def from_nlu(cls, result: dict) -> "Parsed":
-        """Group the entities of a /model/parse answer by name, in message order."""
+    def from_nlu(cls, result: dict, text: str | None = None, estate_id: int | None = None) -> "Parsed":
+        """Group the entities of a /model/parse answer by name, in message order (`text`: the words
+        as the resident wrote them, when the NLU read them with the estate's name blanked)."""
         entities: dict[str, list[str]] = {}
         for entity in result.get("entities", []):
             entities.setdefault(entity["entity"], []).append(str(entity["value"]))
-        return cls(result["text"], result["intent"]["name"], float(result["intent"].get("confidence", 0.0)),
-                   bool(result.get("urgent")), entities)
+        secondary = (result.get("secondary_intent") or {}).get("name")
+        return cls(text or result["text"], result["intent"]["name"], float(result["intent"].get("confidence", 0.0)),
+                   bool(result.get("urgent")), entities, secondary, estate_id)
 
     def first(self, name: str) -> str | None:
         """The first value of an entity, or None."""

@@ -11,12 +11,12 @@ import re
 
 from nlu.text import fold
 from storage import queries
+from storage.models import OPEN_STATUSES
 
 from ..desk import Turn
 from ..incidents import intake as incidents
-from ..tickets import deadlines, tickets
-from ..tickets.cards import show_card
-from . import replies, residents
+from ..tickets import tickets
+from . import places, replies, residents
 from .parsed import Parsed
 from .timeparse import parse as parse_time
 
@@ -29,7 +29,7 @@ _VISIT_CUE = re.compile(r"来|上门|在家|方便|有空|有人")
 
 def start(turn: Turn, parsed: Parsed, attachment_ids: list[int] | None = None) -> str:
     """A new repair request from a message."""
-    draft = tickets.Draft(kind="repair", words=[parsed.text], description=parsed.text)
+    draft = tickets.Draft(kind="repair", words=[parsed.text], description=parsed.text, secondary=parsed.secondary)
     draft.attachment_ids = list(attachment_ids or [])
     _fill(turn, draft, parsed, awaiting=None)
     return _advance(turn, draft, {})
@@ -69,6 +69,9 @@ def resume(turn: Turn, slots: dict, parsed: Parsed) -> str:
 def _fill(turn: Turn, draft: tickets.Draft, parsed: Parsed, awaiting: str | None) -> bool:
     """Take whatever the message gives; True when it answered what was asked."""
     answered = False
+    if parsed.estate_id and parsed.estate_id != draft.estate_id:
+        draft.estate_id, draft.house_id = parsed.estate_id, None
+        answered |= awaiting == "estate"
     building, unit, room = parsed.first("building"), parsed.first("unit"), parsed.first("room")
     if building or room:
         if building:
@@ -78,6 +81,10 @@ def _fill(turn: Turn, draft: tickets.Draft, parsed: Parsed, awaiting: str | None
         if room:
             draft.room = room
         answered |= awaiting in ("address", "confirm_address")
+    elif unit and awaiting == "address" and draft.building:  # "2单元" answering which unit
+        draft.unit, answered = unit, True
+    if draft.public_area is None and draft.location is None:
+        draft.public_area = places.public_area(turn, draft.estate_id, parsed.text)
     if parsed.first("phone"):
         draft.phone = parsed.first("phone")
         answered |= awaiting == "phone"
@@ -105,33 +112,66 @@ def _when(turn: Turn, local_moment) -> str:
 
 
 def _needs_room(draft: tickets.Draft) -> bool:
-    return draft.category not in PUBLIC_CATEGORIES and draft.location is None
+    return draft.category not in PUBLIC_CATEGORIES and draft.location is None and draft.public_area is None
+
+
+def _has_place(draft: tickets.Draft) -> bool:
+    """A location, a public area that needs no building, or an address complete enough for the fault."""
+    if draft.location or (draft.public_area and not places.needs_building(draft.public_area)):
+        return True
+    return bool(draft.building and (draft.room or not _needs_room(draft)))
 
 
 def _advance(turn: Turn, draft: tickets.Draft, slots: dict) -> str:
-    """Ask for the next missing thing, or open the ticket (or join an open one)."""
+    """Ask for the next missing thing, or open the ticket (or join an open one). An urgent repair opens
+    its ticket at once with whatever is known, and what is missing is asked afterwards (急修: someone
+    must be on the way while the resident is still typing)."""
     given_up = set(slots.get("given_up", []))
+    if slots.get("ticket_id"):
+        _roster(turn, draft, given_up)  # an address that does not exist is asked for again
+        return _complete_urgent(turn, draft, slots, _missing(turn, draft, slots, given_up))
     # A second report of an open problem is settled before any question is asked.
     repeat = tickets.find_repeat(turn, draft)
     if repeat is not None:
         return _finish_repeat(turn, repeat, draft)
     if not draft.description and "description" not in given_up:
         return _ask(turn, draft, slots, "description")
-    has_place = draft.location or (draft.building and (draft.room or not _needs_room(draft)))
-    if not has_place and "address" not in given_up:
-        stored = residents.address_of(turn)
-        if stored[0] and stored[2] and not slots.get("declined_stored") and not draft.building:
-            if turn.resident.address_confirmed:
-                draft.building, draft.unit, draft.room = stored
-            else:
-                return _ask(turn, draft, slots, "confirm_address")
-        else:
-            return _ask(turn, draft, slots, "address")
-    if not (draft.phone or turn.resident.phone) and "phone" not in given_up:
-        return _ask(turn, draft, slots, "phone")
-    if not draft.urgent and not draft.preferred_time and "time" not in given_up:
+    draft.estate_id = places.estate_of(turn, draft.estate_id)
+    if draft.estate_id is None and "estate" not in given_up and not draft.urgent:
+        return _ask(turn, draft, slots, "estate", text=places.ask_estate(turn))
+    question = _roster(turn, draft, given_up)
+    missing = _missing(turn, draft, slots, given_up)
+    if draft.urgent:
+        return _open_urgent(turn, draft, slots, missing, given_up)
+    if question is not None:
+        return _not_in_roster(turn, draft, slots, question)
+    if missing:
+        return _ask(turn, draft, slots, missing)
+    if not draft.preferred_time and "time" not in given_up:
         return _ask(turn, draft, slots, "time")
     return _open(turn, draft, given_up)
+
+
+def _roster(turn: Turn, draft: tickets.Draft, given_up: set[str]) -> str | None:
+    """The polite question when the address is not a house of the estate's roster (what does not exist
+    is taken off the draft); None when it can stand."""
+    return None if "address" in given_up or draft.location else places.check(turn, draft, _needs_room(draft))
+
+
+def _missing(turn: Turn, draft: tickets.Draft, slots: dict, given_up: set[str]) -> str | None:
+    """The place or the phone still to ask for (a confirmed stored address is taken as it is)."""
+    if not _has_place(draft) and "address" not in given_up:
+        stored = residents.address_of(turn)
+        same_estate = turn.resident.estate_id in (None, draft.estate_id)  # not an address in another estate
+        if stored[0] and stored[2] and same_estate and not slots.get("declined_stored") and not draft.building:
+            if not turn.resident.address_confirmed:
+                return "confirm_address"
+            draft.building, draft.unit, draft.room = stored
+        else:
+            return "address"
+    if not (draft.phone or turn.resident.phone) and "phone" not in given_up:
+        return "phone"
+    return None
 
 
 def add_attachment(turn: Turn, slots: dict, attachment_id: int, location: dict | None = None) -> str:
@@ -145,16 +185,26 @@ def add_attachment(turn: Turn, slots: dict, attachment_id: int, location: dict |
 
 def reask(turn: Turn, slots: dict) -> str:
     """The question the conversation waits on, asked again (after an interleaved answer)."""
-    return _question(turn, tickets.Draft.from_slots(slots), slots.get("awaiting") or "description")
+    return slots.get("question") or _question(turn, tickets.Draft.from_slots(slots), slots.get("awaiting") or "description")
 
 
-def _ask(turn: Turn, draft: tickets.Draft, slots: dict, what: str, again: bool = False) -> str:
-    keep = {k: slots[k] for k in ("given_up", "declined_stored") if k in slots}
+def _not_in_roster(turn: Turn, draft: tickets.Draft, slots: dict, question: str) -> str:
+    """The address is not a house of the estate: ask about it politely, twice at most; then the desk
+    settles it by phone, and the ticket carries only what exists."""
+    tries = slots.get("roster_tries", 0) + 1
+    if tries > MAX_TRIES:
+        return _advance(turn, draft, {**slots, "given_up": sorted({*slots.get("given_up", []), "address"})})
+    return _ask(turn, draft, {**slots, "roster_tries": tries}, "address", text=question)
+
+
+def _ask(turn: Turn, draft: tickets.Draft, slots: dict, what: str, again: bool = False, text: str | None = None) -> str:
+    keep = {k: slots[k] for k in ("given_up", "declined_stored", "roster_tries", "ticket_id", "words_on_ticket")
+            if k in slots}
     tries = slots.get("tries", 0) if slots.get("awaiting") == what else 0
     queries.save_conversation(turn.session, turn.resident.id, STATE,
-                              {**draft.to_slots(), **keep, "awaiting": what, "tries": tries},
+                              {**draft.to_slots(), **keep, "awaiting": what, "tries": tries, "question": text},
                               turn.now + turn.desk.minutes("CONVERSATION_TTL_MINUTES"))
-    return _question(turn, draft, what, again)
+    return text or _question(turn, draft, what, again)
 
 
 def _question(turn: Turn, draft: tickets.Draft, what: str, again: bool = False) -> str:
@@ -164,6 +214,8 @@ def _question(turn: Turn, draft: tickets.Draft, what: str, again: bool = False) 
         if again:
             return replies.ASK_ADDRESS_AGAIN
         return replies.ASK_PUBLIC_PLACE if not _needs_room(draft) else replies.ASK_ADDRESS
+    if what == "estate":
+        return places.ask_estate(turn)
     questions = {"description": (replies.ASK_DESCRIPTION, replies.ASK_DESCRIPTION),
                  "phone": (replies.ASK_PHONE, replies.ASK_PHONE_AGAIN),
                  "time": (replies.ASK_TIME, replies.ASK_TIME_AGAIN)}
@@ -172,55 +224,71 @@ def _question(turn: Turn, draft: tickets.Draft, what: str, again: bool = False) 
 
 def _open(turn: Turn, draft: tickets.Draft, given_up: set[str]) -> str:
     queries.clear_conversation(turn.session, turn.resident.id)
-    if not draft.phone:
-        draft.phone = turn.resident.phone
     words = " ".join(draft.words)
     outage = incidents.known(turn, words, draft.place)
     if outage is not None:  # an incident opened while we asked: the household joins it instead
         return outage
-    ticket = tickets.open_ticket(turn, draft)
+    ticket, tip = _create(turn, draft, given_up)
     outage = incidents.signal(turn, words, draft.place, ticket)
     if outage is not None:  # this report made it an incident: the ticket is attached to it
         return outage
-    if given_up:
-        queries.add_event(turn.session, ticket, "system", "needs_phone_call", turn.now,
-                          {"missing": sorted(given_up), "reason": "resident could not give them in chat"})
-    tip = replies.SAFETY_TIPS.get(draft.category or "") if draft.urgent else None
-    if draft.urgent and tip is None and re.search(r"煤气|燃气|天然气", fold(" ".join(draft.words))):
-        tip = replies.SAFETY_TIPS["gas"]
     return replies.repair_created(ticket.code, ticket.urgent, turn.local_text(ticket.due_at),
                                   replies.address_text(ticket.building, ticket.unit, ticket.room),
                                   ticket.category, draft.preferred_time if draft.agreed_at else None, tip)
+
+
+def _create(turn: Turn, draft: tickets.Draft, given_up: set[str]):
+    """The ticket (its card and timers follow), and for urgent ones the safety advice to give."""
+    queries.clear_conversation(turn.session, turn.resident.id)
+    if not draft.phone:
+        draft.phone = turn.resident.phone
+    resident = turn.resident
+    if resident.estate_id is None and (resident.building, resident.room) == (draft.building, draft.room):
+        resident.estate_id = draft.estate_id  # the estate of the stored address, learnt once it was asked
+    ticket = tickets.open_ticket(turn, draft)
+    if given_up:
+        _needs_phone_call(turn, ticket, given_up)
+    tip = replies.SAFETY_TIPS.get(draft.category or "") if draft.urgent else None
+    if draft.urgent and tip is None and re.search(r"煤气|燃气|天然气", fold(" ".join(draft.words))):
+        tip = replies.SAFETY_TIPS["gas"]
+    return ticket, tip
+
+
+def _needs_phone_call(turn: Turn, ticket, given_up: set[str]) -> None:
+    queries.add_event(turn.session, ticket, "system", "needs_phone_call", turn.now,
+                      {"missing": sorted(given_up), "reason": "resident could not give them in chat"})
+
+
+def _open_urgent(turn: Turn, draft: tickets.Draft, slots: dict, missing: str | None, given_up: set[str]) -> str:
+    """Urgent first: the ticket and its card now, help on the way and what to do meanwhile, then the
+    question for what is still missing (each answer is added to the ticket and its card)."""
+    ticket, tip = _create(turn, draft, given_up)
+    told = replies.repair_created(ticket.code, True, turn.local_text(ticket.due_at),
+                                  replies.address_text(ticket.building, ticket.unit, ticket.room),
+                                  ticket.category, None, tip)
+    if missing is None:
+        return told
+    state = {**slots, "ticket_id": ticket.id, "words_on_ticket": len(draft.words)}
+    return f"{told}\n\n{replies.URGENT_STILL_NEEDED}{_ask(turn, draft, state, missing)}"
+
+
+def _complete_urgent(turn: Turn, draft: tickets.Draft, slots: dict, missing: str | None) -> str:
+    """An answer after an urgent ticket was opened: added to the ticket and its card, then the next question."""
+    ticket = queries.ticket(turn.session, slots["ticket_id"], lock=True)
+    if ticket is None or ticket.status not in OPEN_STATUSES:
+        queries.clear_conversation(turn.session, turn.resident.id)
+        return replies.THANKS
+    tickets.add_details(turn, ticket, draft, draft.words[slots.get("words_on_ticket", len(draft.words)):])
+    if missing is not None:
+        state = {**slots, "words_on_ticket": len(draft.words)}
+        return f"{replies.urgent_details_added(ticket.code)}{_ask(turn, draft, state, missing)}"
+    queries.clear_conversation(turn.session, turn.resident.id)
+    if slots.get("given_up"):
+        _needs_phone_call(turn, ticket, set(slots["given_up"]))
+    return replies.urgent_complete(ticket.code, replies.address_text(ticket.building, ticket.unit, ticket.room))
 
 
 def _finish_repeat(turn: Turn, ticket, draft: tickets.Draft) -> str:
     queries.clear_conversation(turn.session, turn.resident.id)
     tickets.join_repeat(turn, ticket, draft)
     return replies.repeat_report(ticket.code, ticket.kind)
-
-
-_CHANGE_TIME = re.compile(r"改(到|成|在|为)|换(到|成|个时间)|推迟|推后|延后|提前|改时间|改约|另约")
-
-
-def reschedule(turn: Turn, parsed: Parsed) -> str | None:
-    """"上门时间改到明天上午": move the agreed time of the resident's open repair (and its deadline
-    timers); None when the message is not about that."""
-    if not _CHANGE_TIME.search(fold(parsed.text)):
-        return None
-    preference = parse_time(parsed.text, turn.desk.local(turn.now))
-    if preference is None or preference.at is None:
-        return None
-    candidates = [t for t in queries.open_tickets(turn.session, turn.resident.id, ("new", "accepted", "reopened"))
-                  if t.kind == "repair" and not t.urgent]
-    if not candidates:
-        return None
-    ticket = candidates[0]
-    agreed = turn.desk.to_utc(preference.at)
-    ticket.preferred_time = _when(turn, preference.at)
-    ticket.due_at = deadlines.promised(turn.desk, "repair", False, turn.now, agreed)
-    ticket.updated_at = turn.now
-    queries.add_event(turn.session, ticket, turn.actor, "time_changed", turn.now,
-                      {"preferred_time": ticket.preferred_time, "words": parsed.text})
-    show_card(turn, ticket)
-    deadlines.plan(turn, ticket)
-    return f"好的，已将工单 {ticket.code} 的上门时间改为{ticket.preferred_time}，师傅会按新的时间上门。谢谢您的配合！"

@@ -65,6 +65,21 @@ def repair_created(code: str, urgent: bool, due: str, address: str, category: st
     return f"已为您受理报修{what}，工单号 {code}{where}。我们会安排师傅{when}，上门前会先电话联系您。谢谢您的配合！"
 
 
+URGENT_STILL_NEEDED = "为了让维修人员尽快找到您，"
+
+
+def urgent_details_added(code: str) -> str:
+    """An answer added to an urgent ticket already on its way; the next question follows."""
+    return f"好的，已补充到紧急工单 {code}，维修人员正在赶来。"
+
+
+def urgent_complete(code: str, address: str) -> str:
+    """The last missing detail of an urgent ticket added."""
+    where = f"（地址{address}）" if address else ""
+    return (f"好的，已补充到紧急工单 {code}{where}，维修人员正在赶来，请保持电话畅通。"
+            f"如有新的情况，请随时告诉我们。")
+
+
 def complaint_created(code: str, due: str, for_manager: bool) -> str:
     """A complaint recorded: an apology, its code and when the resident hears back."""
     escalated = "已同时报告项目经理，" if for_manager else ""

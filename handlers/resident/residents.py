@@ -18,6 +18,11 @@ def address_of(turn: Turn) -> tuple[str | None, str | None, str | None]:
     return r.building, r.unit, r.room
 
 
+def _only_estate(turn: Turn) -> int | None:
+    estates = turn.desk.estates.estates()
+    return estates[0].id if len(estates) == 1 else None
+
+
 def learn(turn: Turn, parsed: Parsed) -> list[str]:
     """Store an address, phone or name the resident gave; returns what changed (for the reply).
 
@@ -30,6 +35,7 @@ def learn(turn: Turn, parsed: Parsed) -> list[str]:
         explicit = bool(_CHANGE.search(fold(parsed.text)))
         if explicit or not (resident.building and resident.room):
             resident.building, resident.unit, resident.room = building, unit, room
+            resident.estate_id = parsed.estate_id or resident.estate_id or _only_estate(turn)
             resident.address_confirmed = explicit
             changed.append("address")
     phone = parsed.first("phone")

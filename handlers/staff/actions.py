@@ -13,7 +13,7 @@ from ..notices import GIVE, HISTORY, INCIDENT_ACTIONS, TAKE_OVER, USE_SUGGESTION
 from ..tickets import deadlines
 from ..tickets.cards import show_card
 from . import commands, handover, relay
-from .access import actor, may_work_on
+from .access import NOT_YOUR_GROUP, actor, allowed, may_work_on
 
 
 def press(work: Work, action: StaffAction, member: Staff) -> None:
@@ -31,6 +31,9 @@ def press(work: Work, action: StaffAction, member: Staff) -> None:
     ticket = queries.ticket(work.session, button.target, lock=True)
     if ticket is None:
         outbox.answer(work, action, "找不到这个工单。")
+        return
+    if not allowed(work, action, member, ticket):
+        outbox.answer(work, action, NOT_YOUR_GROUP, alert=True)
         return
     if button.action == GIVE:
         handover.give(work, action, member, ticket, int(button.arg))

@@ -1,20 +1,25 @@
-"""Staff commands: /open, /mine, /ticket <code>, /reply <code> <text>, /help."""
+"""Staff commands: /open, /mine, /ticket <code>, /reply <code> <text>, /console, /help."""
 from __future__ import annotations
 
 from storage import queries
 from storage.models import Staff, Ticket
 
 from .. import outbox
+from ..console import signin
 from ..desk import Work
 from ..incidents import staff as incidents
 from ..messages import StaffAction
 from ..tickets.cards import render
 from ..tickets.routing import staff_chat_for
 from . import relay
+from .access import NOT_YOUR_GROUP, allowed, may_act
 
 HELP = ("工单操作：在工单卡片上点按钮（接单 / 已到场 / 已完成 / 转派 / 查看电话）。\n"
         "回复住户：直接回复工单卡片，或发送 /reply 工单号 内容（会先经过服务用语检查）。\n"
-        "/open 本群未完成的工单\n/mine 我负责的工单\n/ticket 工单号 工单详情和处理记录\n/help 本说明\n" + incidents.HELP)
+        "/open 本群未完成的工单\n/mine 我负责的工单\n/ticket 工单号 工单详情和处理记录\n"
+        "/console 管理后台登录链接（项目经理、主管，请私聊机器人发送）\n/help 本说明\n" + incidents.HELP)
+CONSOLE_IN_PRIVATE = "为保护您的账号，管理后台的登录链接只在私聊中发送。请点开机器人的头像，私聊发送 /console。"
+CONSOLE_NOT_ALLOWED = "管理后台供项目经理和主管使用，您的账号暂未开通。如需查看，请联系项目经理。"
 EVENT_NAMES = {"taken_over": "主管接手", "deadline_missed": "超过时限", "reminded": "时限提醒",
                "followup_sent": "发送回访", "followup_reminded": "回访提醒", "followup_answered": "住户评价",
                "closed": "办结", "time_changed": "住户改约时间",
@@ -23,7 +28,10 @@ EVENT_NAMES = {"taken_over": "主管接手", "deadline_missed": "超过时限", 
                "delivered": "消息已送达", "escalated": "升级", "repeat_report": "住户再次反映", "reopened": "重新打开",
                "cancelled": "住户取消", "photo_added": "补充照片", "location_added": "补充位置",
                "marked_for_manager": "报项目经理", "phone_task": "转电话联系", "delivery_failed": "消息发送失败",
-               "needs_phone_call": "需电话确认",
+               "needs_phone_call": "需电话确认", "secondary_intent": "兼有其他诉求",
+               "details_added": "住户补充信息",
+               "personal_data_anonymised": "个人信息已匿名化（超过保存期限）",
+               "personal_data_forgotten": "应住户要求删除个人信息",
                "joined_incident": "并入事件", "detached_from_incident": "从事件拆出"}
 
 
@@ -37,14 +45,20 @@ def run(work: Work, action: StaffAction, member: Staff) -> None:
     elif command == "mine":
         text = _listing(work, action, member, mine=True)
     elif command == "ticket":
-        text = history(work, action.args.strip())
+        ticket = _by_code(work, action.args) if action.args.strip() else None
+        text = NOT_YOUR_GROUP if ticket and not allowed(work, action, member, ticket) else \
+            history(work, action.args.strip())
     elif command in incidents.COMMANDS:
         text = incidents.run(work, action, member)
+    elif command == "console":
+        text = _console_link(work, action)
     elif command == "reply":
-        code, _, reply = action.args.partition(" ")
+        code, _, reply = action.args.strip().partition(" ")
         ticket = _by_code(work, code)
         if ticket is None or not reply.strip():
             text = "用法：/reply 工单号 回复内容"
+        elif not allowed(work, action, member, ticket):
+            text = NOT_YOUR_GROUP
         else:
             relay.relay(work, action, member, ticket, reply.strip())
             return
@@ -53,13 +67,30 @@ def run(work: Work, action: StaffAction, member: Staff) -> None:
     outbox.to_staff(work, action.chat_id, text, reply_to=action.message)
 
 
+def _console_link(work: Work, action: StaffAction) -> str:
+    """A one-time sign-in link, only in a private chat: in a group anyone could open it first."""
+    if not action.chat_private:
+        return CONSOLE_IN_PRIVATE
+    link = signin.issue_link_in(work.session, work.desk, action.user_id)
+    if link is None:
+        return CONSOLE_NOT_ALLOWED
+    minutes = f"{work.desk.config['CONSOLE_LINK_MINUTES']:g}"
+    if link.startswith("/"):  # no CONSOLE_BASE_URL: a path the manager appends to the console's address
+        return (f"管理后台登录链接（{minutes}分钟内有效，仅可使用一次）：请在管理后台网址后接上 {link} 打开。\n"
+                "（管理员设置 CONSOLE_BASE_URL 后，这里会是可以直接点开的完整链接。）")
+    return f"管理后台登录链接（{minutes}分钟内有效，仅可使用一次，请勿转发）：\n{link}"
+
+
 def _by_code(work: Work, code: str) -> Ticket | None:
     return queries.ticket_by_code(work.session, code.strip().upper())
 
 
 def _listing(work: Work, action: StaffAction, member: Staff, mine: bool) -> str:
+    # The same rule as for acting on a ticket: a group sees its own tickets, a private chat the member's
+    # groups' tickets, a supervisor or manager those within their scope.
     tickets = [t for t in queries.unfinished(work.session, member.id if mine else None)
-               if mine or action.chat_private or staff_chat_for(work.desk.config, t) == action.chat_id]
+               if may_act(work.desk, member, t, action.chat_id, action.chat_private)
+               and (mine or action.chat_private or staff_chat_for(work.desk, t) == action.chat_id)]
     if not tickets:
         return "目前没有未完成的工单。" if not mine else "您目前没有负责中的工单。"
     lines = [("🚨" if t.urgent else "·") + f" {t.code} {render(work.desk, t).text.splitlines()[1][3:]}"

@@ -10,7 +10,8 @@ from ..messages import StaffAction
 from ..notices import GIVE, Button
 from ..tickets import deadlines
 from ..tickets.cards import show_card
-from .access import actor, manages, may_hand_over
+from ..tickets.routing import staff_chat_for
+from .access import actor, manages, may_act, may_hand_over
 
 
 def offer(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -> None:
@@ -18,8 +19,9 @@ def offer(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -> Non
     if not may_hand_over(member, ticket):
         outbox.answer(work, action, "只有接单人或主管可以转派。", alert=True)
         return
+    group = staff_chat_for(work.desk, ticket)
     colleagues = [s for s in queries.active_staff(work.session)
-                  if s.id != member.id and (not s.groups or action.chat_id in s.groups)]
+                  if s.id != member.id and may_act(work.desk, s, ticket, group, private=True)]
     if not colleagues:
         outbox.answer(work, action, "本群没有其他可转派的同事。", alert=True)
         return
@@ -36,7 +38,9 @@ def give(work: Work, action: StaffAction, member: Staff, ticket: Ticket, staff_i
     if not may_hand_over(member, ticket):
         outbox.answer(work, action, "只有接单人或主管可以转派。", alert=True)
         return
-    if target is None or not target.active or ticket.status not in OPEN_STATUSES:
+    group = staff_chat_for(work.desk, ticket)
+    if target is None or not target.active or ticket.status not in OPEN_STATUSES or \
+            not may_act(work.desk, target, ticket, group, private=True):  # only to someone who may work on it
         outbox.answer(work, action, "无法转派（同事或工单状态已变化）。", alert=True)
         return
     previous = ticket.assignee.name if ticket.assignee else None

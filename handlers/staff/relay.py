@@ -14,12 +14,12 @@ from ..desk import Work
 from ..messages import StaffAction
 from ..notices import USE_SUGGESTION, Button
 from ..tickets import deadlines, escalation
-from .access import actor, manages
+from .access import NOT_YOUR_GROUP, actor, allowed, manages
 
 
 def relay(work: Work, action: StaffAction, member: Staff, ticket: Ticket, text: str) -> None:
     """A staff reply to a ticket's resident: checked by the etiquette filter, then sent or stopped."""
-    verdict = work.desk.etiquette.check(text)
+    verdict = work.desk.etiquette_for(ticket.estate_id).check(text)  # with the estate's own banned phrases
     if not verdict.allowed:
         _blocked(work, action, member, ticket, verdict)
         return
@@ -46,11 +46,14 @@ def use_suggestion(work: Work, action: StaffAction, member: Staff, outbox_id: in
     if row is None or row.status != "suggested":
         outbox.answer(work, action, "这条建议已经发送或已失效。")
         return
+    ticket = queries.ticket(work.session, row.ticket_id)
+    if ticket is None or not allowed(work, action, member, ticket):
+        outbox.answer(work, action, NOT_YOUR_GROUP, alert=True)
+        return
     if row.created_by != actor(member) and not manages(member):
         outbox.answer(work, action, "只有原回复人可以发送这条建议。", alert=True)
         return
     outbox.release(work, row)
-    ticket = queries.ticket(work.session, row.ticket_id)
     queries.add_event(work.session, ticket, actor(member), "staff_reply", work.now,
                       {"text": row.payload["content"], "suggested": True})
     _responded(work, ticket)

@@ -5,10 +5,9 @@ buttons look on the wire.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from nlu.text import fold
+from nlu.privacy import mask_personal
 
 from storage.models import Ticket
 
@@ -37,20 +36,11 @@ def mask_phone(phone: str | None) -> str:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
 
 
-# Mobiles and landlines as residents type them (138 1234 5678, 0571-88886666), for masking free text.
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?\d{4}[\s-]?(\d{4})(?!\d)|"
-                            r"(?<![\d-])(0\d{2,3})[\s-]?\d{3,4}[\s-]?(\d{4})(?![\d-])|(?<!\d)\d{3,4}(\d{4})(?!\d)")
-
-
-def mask_phones_in(text: str) -> str:
-    """Every phone number in a resident's words shown as 138****5678 (and 7-8 digit numbers as ****5678)."""
-    def masked(m: re.Match) -> str:
-        if m.group(1):
-            return f"{m.group(1)}****{m.group(2)}"
-        if m.group(3):
-            return f"{m.group(3)}-****{m.group(4)}"
-        return f"****{m.group(5)}"
-    return _PHONE_IN_TEXT.sub(masked, fold(text))
+def masked_words(text: str) -> str:
+    """A resident's words as a staff group or console may see them: every phone in every format residents
+    write (139 1234 5678, 138.1234.5678, 一三九…) as 139****5678, identity numbers and the full names they
+    give (我叫王小明 -> 王**) masked (nlu.privacy, the one masking of the project)."""
+    return mask_personal(text)
 
 
 def render(desk: Desk, ticket: Ticket) -> Card:
@@ -81,7 +71,7 @@ def render(desk: Desk, ticket: Ticket) -> Card:
         photos = sum(1 for a in ticket.attachments if a.kind == "image")
         if photos:
             lines.append(f"照片：{photos}张（回复 /ticket {ticket.code} 查看）")
-    words = mask_phones_in((ticket.resident_words or ticket.description).strip())
+    words = masked_words((ticket.resident_words or ticket.description).strip())
     lines.append(f"住户原话：{words[:300]}")
     lines.append("直接回复本消息即可答复住户（回复会先经过服务用语检查）。")
     return Card("\n".join(lines), _buttons(ticket))
@@ -89,7 +79,7 @@ def render(desk: Desk, ticket: Ticket) -> Card:
 
 def show_card(work: Work, ticket: Ticket) -> None:
     """Put the ticket's card in its staff group, or refresh the one there (it is rendered when sent)."""
-    chat = staff_chat_for(work.desk.config, ticket)
+    chat = staff_chat_for(work.desk, ticket)
     if chat:
         outbox.card(work, ticket.id, chat)
 

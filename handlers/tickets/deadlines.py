@@ -7,7 +7,8 @@ plan() derives the timers a ticket should have from its state (DOMAIN.md limits,
   resolve       SLA_RESOLVE_MINUTES                      (until done)
 each with a reminder at SLA_REMINDER_FRACTION of the time, plus the follow-up survey steps after
 work is done and the second escalation level. Urgent work counts every minute (24小时值班); other
-work counts service time only (servicetime.py).
+work counts the estate's service time only (handlers/estates/clock.py: its hours, weekdays, public
+holidays and 调休 make-up days); every limit is the estate's setting (desk.estate_settings).
 
 The rows are the truth: plan() cancels timers the ticket no longer needs and adds missing ones in
 the same transaction as the change; rq jobs (id timer-<id>) are created after commit with
@@ -23,13 +24,11 @@ from datetime import datetime, timedelta, timezone
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
 
-from config.values import parse_days, parse_hours
 from storage import queries
 from storage.models import OPEN_STATUSES, Ticket, Timer
 
 from .. import jobs
 from ..desk import Desk, Work
-from .servicetime import ServiceClock
 
 log = logging.getLogger(__name__)
 
@@ -46,53 +45,61 @@ def job_id(timer_id: int) -> str:
     return f"timer-{timer_id}"
 
 
-def service_clock(desk: Desk) -> ServiceClock:
-    """The estate's service hours (every hour when SERVICE_HOURS is empty)."""
-    config = desk.config
-    return ServiceClock(parse_hours(config["SERVICE_HOURS"]), parse_days(config["SERVICE_DAYS"]), desk.timezone)
-
-
-def after(desk: Desk, start: datetime, minutes: float, urgent: bool) -> datetime:
-    """`minutes` after start: every minute for urgent work, service time for the rest."""
+def after(desk: Desk, start: datetime, minutes: float, urgent: bool, estate_id: int | None = None) -> datetime:
+    """`minutes` after start: every minute for urgent work, the estate's service time for the rest
+    (its hours, weekdays, public holidays and 调休 make-up days)."""
     if urgent:
         return start + timedelta(minutes=minutes)
-    return service_clock(desk).add(start, minutes)
+    try:
+        return desk.estate_settings(estate_id).clock.add(start, minutes)
+    except ValueError:  # service time too thin to reach it within years: a deadline in clock time beats none
+        log.warning("estate %s: %s service minutes are beyond its service hours; counted as clock minutes",
+                    estate_id, minutes)
+        return start + timedelta(minutes=minutes)
 
 
-def promised(desk: Desk, kind: str, urgent: bool, start: datetime, agreed_at: datetime | None = None) -> datetime:
-    """The time promised to the resident (a ticket's due_at): arrival for repairs, a reply otherwise."""
-    config = desk.config
+def promised(desk: Desk, kind: str, urgent: bool, start: datetime, agreed_at: datetime | None = None,
+             estate_id: int | None = None) -> datetime:
+    """The time promised to the resident (a ticket's due_at): arrival for repairs, a reply otherwise,
+    by the estate's time limits."""
+    sla = desk.estate_settings(estate_id)
     if kind == "repair":
         if urgent:
-            return after(desk, start, config["SLA_URGENT_ARRIVAL_MINUTES"], True)
+            return after(desk, start, sla["sla_urgent_arrival_minutes"], True)
         if agreed_at is not None:
             return max(agreed_at, start + timedelta(minutes=30))  # the agreed time, if it can be kept
-        return after(desk, start, config["SLA_ARRIVAL_MINUTES"], False)
+        return after(desk, start, sla["sla_arrival_minutes"], False, estate_id)
     if kind == "complaint":
-        return start + timedelta(minutes=config["SLA_COMPLAINT_RESPONSE_MINUTES"])  # a calendar day
-    return after(desk, start, config["SLA_INQUIRY_RESPONSE_MINUTES"], urgent)
+        return start + timedelta(minutes=sla["sla_complaint_response_minutes"])  # a calendar day
+    return after(desk, start, sla["sla_inquiry_response_minutes"], urgent, estate_id)
 
 
 def deadline(desk: Desk, ticket: Ticket, step: str, start: datetime) -> datetime | None:
     """When a step of the ticket is due (naive UTC), or None when the step does not apply."""
-    config = desk.config
+    sla = desk.estate_settings(ticket.estate_id)
     if step == "accept":
-        return after(desk, start, config["SLA_URGENT_ACCEPT_MINUTES" if ticket.urgent else "SLA_ACCEPT_MINUTES"],
-                     ticket.urgent)
+        return after(desk, start, sla["sla_urgent_accept_minutes" if ticket.urgent else "sla_accept_minutes"],
+                     ticket.urgent, ticket.estate_id)
     if step == "arrive":
         return ticket.due_at if ticket.kind == "repair" else None
     if step == "respond":
         return ticket.due_at if ticket.kind in ("complaint", "inquiry") else None
     if step == "resolve":
-        return after(desk, start, config["SLA_RESOLVE_MINUTES"], ticket.urgent)
+        return after(desk, start, sla["sla_resolve_minutes"], ticket.urgent, ticket.estate_id)
     raise ValueError(step)
+
+
+def _wants_followup(estate: dict, ticket: Ticket) -> bool:
+    """The estate's 回访 policy: never, skip_if_rated (the resident already rated), always."""
+    policy = estate["followup_policy"]
+    return policy == "always" or (policy == "skip_if_rated" and ticket.rating is None)
 
 
 def wanted(desk: Desk, ticket: Ticket) -> dict[str, tuple[datetime, datetime | None]]:
     """kind -> (fire_at, due_at) of every timer the ticket should have now."""
-    config = desk.config
+    config, estate = desk.config, desk.estate_settings(ticket.estate_id)
     timers: dict[str, tuple[datetime, datetime | None]] = {}
-    fraction = config["SLA_REMINDER_FRACTION"]
+    fraction = estate["sla_reminder_fraction"]
     for step, statuses in STEPS.items():
         if ticket.status not in statuses or (step == "respond" and ticket.responded_at):
             continue
@@ -105,8 +112,8 @@ def wanted(desk: Desk, ticket: Ticket) -> dict[str, tuple[datetime, datetime | N
         timers[f"{step}_remind"] = (remind, due)
     if ticket.status == "done" and ticket.kind in ("repair", "complaint"):
         done = ticket.done_at or ticket.updated_at
-        if ticket.followup_status is None:
-            timers["followup"] = (done + timedelta(minutes=config["FOLLOWUP_DELAY_MINUTES"]), None)
+        if ticket.followup_status is None and _wants_followup(estate, ticket):
+            timers["followup"] = (done + timedelta(minutes=estate["followup_delay_minutes"]), None)
         elif ticket.followup_status == "sent":
             sent = ticket.followup_sent_at or done
             timers["followup_remind"] = (sent + timedelta(minutes=config["FOLLOWUP_REMINDER_MINUTES"]), None)

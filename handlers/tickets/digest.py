@@ -36,13 +36,31 @@ def ensure_scheduled(desk: Desk) -> None:
 
 @jobs.job(jobs.SEND_DIGEST)
 def send(desk: Desk) -> str:
-    """Send yesterday's figures to the managers, then schedule tomorrow's digest."""
+    """Send yesterday's figures: the whole company's to those who serve every estate, and with
+    several estates each estate's own to those who serve it; then schedule tomorrow's digest."""
     yesterday = desk.local(desk.now()).date() - timedelta(days=1)
+    sent = 0
     with desk.work() as work:
-        figures = reports.summary(desk, work.session, yesterday, yesterday)
-        text = reports.digest_text(figures)
-        chats = list(dict.fromkeys(escalation.recipients(work, 1) + escalation.recipients(work, 2)))
-        for chat in chats:
-            outbox.to_staff(work, chat, text)
+        estates = desk.estates.estates()
+        everyone = _chats(work, None, every_estate=len(estates) > 1)
+        sent += _send(work, reports.summary(desk, work.session, yesterday, yesterday), everyone)
+        for estate in estates if len(estates) > 1 else ():
+            chats = [chat for chat in _chats(work, estate.id) if chat not in everyone]
+            if chats:  # an estate nobody reads separately costs no queries
+                figures = reports.summary(desk, work.session, yesterday, yesterday, frozenset({estate.id}))
+                sent += _send(work, {**figures, "estate_name": estate.name}, chats)
     ensure_scheduled(desk)
-    return f"digest for {yesterday} to {len(chats)} chats"
+    return f"digest for {yesterday} to {sent} chats"
+
+
+def _chats(work, estate_id: int | None, every_estate: bool = False) -> list[int]:
+    """Who reads a digest: the company's (estate None) or one estate's managers' chats and managing staff."""
+    return list(dict.fromkeys(escalation.recipients(work, 1, estate_id, every_estate)
+                              + escalation.recipients(work, 2, estate_id, every_estate)))
+
+
+def _send(work, figures: dict, chats: list[int]) -> int:
+    text = reports.digest_text(figures)
+    for chat in chats:
+        outbox.to_staff(work, chat, text)
+    return len(chats)

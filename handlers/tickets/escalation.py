@@ -19,7 +19,8 @@ from .. import outbox
 from ..desk import Work
 from ..notices import HISTORY, TAKE_OVER, Button
 from . import wording
-from .cards import mask_phones_in
+from .cards import masked_words
+from .routing import current_chat
 
 log = logging.getLogger(__name__)
 
@@ -28,17 +29,23 @@ REASONS = {
     "missed_resolve": "超过办结时限", "repeat_report": "住户再次反映同一问题", "dissatisfied": "回访不满意",
     "not_fixed": "回访反映问题仍未解决", "service_quality": "服务质量投诉", "unresolved": "升级后仍未解决",
     "etiquette": "员工多次使用服务禁用语",
+    "handling_complaint": "住户报修时对处理情况不满",
 }
 LEVEL_NAMES = {1: "主管", 2: "项目经理"}
 
 
-def recipients(work: Work, level: int) -> list[int]:
-    """Chats that receive an alert of this level (private chats are Telegram user ids)."""
+def recipients(work: Work, level: int, estate_id: int | None = None, every_estate: bool = False) -> list[int]:
+    """Chats that receive an alert of this level about an estate (None: the company's): the estate's
+    managers' chats, its 主管 (and 项目经理 at level 2) named in its settings, and the staff of those
+    roles who serve it (private chats are Telegram user ids)."""
+    settings = work.desk.settings.for_estate(estate_id)
     roles = ("supervisor",) if level == 1 else ("supervisor", "manager")
-    people = queries.user_ids_with_role(work.session, roles)
+    named = settings["supervisors"] + (settings["managers"] if level == 2 else [])
+    people = named + queries.user_ids_with_role(work.session, roles, estate_id, every_estate)
     if level == 1 and not people:  # no supervisors registered: the managers are the first level
-        people = queries.user_ids_with_role(work.session, ("manager",))
-    return list(dict.fromkeys([*work.desk.config["TELEGRAM_MANAGER_CHAT_IDS"], *people]))
+        people = settings["managers"] + queries.user_ids_with_role(work.session, ("manager",), estate_id, every_estate)
+    chats = [current_chat(work.desk.config, chat) for chat in settings["manager_chats"]]  # as they are now
+    return list(dict.fromkeys([*chats, *people]))
 
 
 def raise_alert(work: Work, ticket: Ticket, reason: str, level: int = 1, dedup: str | None = None,
@@ -56,7 +63,7 @@ def raise_alert(work: Work, ticket: Ticket, reason: str, level: int = 1, dedup: 
     queries.add_event(work.session, ticket, "system", "escalated", work.now,
                       {"reason": reason, "level": level, "to": LEVEL_NAMES[level]})
     buttons = ((Button("查看处理记录", HISTORY, ticket.id), Button("我来接手", TAKE_OVER, ticket.id)),)
-    for chat in recipients(work, level):
+    for chat in recipients(work, level, ticket.estate_id):
         outbox.to_staff(work, chat, text, ticket_id=ticket.id, buttons=buttons)
     return True
 
@@ -90,7 +97,7 @@ def _text(work: Work, ticket: Ticket, reason: str, level: int, detail: dict) -> 
         lines.append(f"时限：{work.desk.local(detail['due']):%m-%d %H:%M}，{late}")
     said = detail.get("said") or (detail.get("words") or [None])[-1] or ticket.description
     if said:
-        lines.append(f"住户说：{mask_phones_in(said)[:200]}")
+        lines.append(f"住户说：{masked_words(said)[:200]}")
     return "\n".join(lines)
 
 
@@ -105,7 +112,7 @@ def check_violations(work: Work, member: Staff) -> bool:
         return False
     text = (f"🚨 升级提醒（{LEVEL_NAMES[1]}）：{REASONS['etiquette']}\n员工：{member.name}\n"
             f"近{config['ETIQUETTE_ALERT_DAYS']}天内有{len(distinct)}条回复因服务禁用语被拦截，最近一条：\n"
-            f"{mask_phones_in(distinct[-1])[:200]}")
+            f"{masked_words(distinct[-1])[:200]}")
     if not _record(work, f"etiquette:{member.id}:{since:%Y%m%d}:{len(distinct)}", None, member.id, "etiquette", 1,
                    text):
         return False

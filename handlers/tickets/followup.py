@@ -18,7 +18,7 @@ from storage.models import Ticket
 from .. import outbox
 from ..desk import Turn, Work
 from . import deadlines, escalation, tickets
-from .cards import show_card
+from .cards import masked_words, show_card
 from .routing import staff_chat_for
 
 STATE = "followup"
@@ -103,7 +103,7 @@ def _phone_task(work: Work, ticket: Ticket, why: str) -> str:
     queries.add_event(work.session, ticket, "system", "phone_task", work.now, {"reason": why})
     if ticket.resident is not None:
         queries.clear_conversation(work.session, ticket.resident.id)
-    chat = staff_chat_for(work.desk.config, ticket)
+    chat = staff_chat_for(work.desk, ticket)
     if chat:
         outbox.to_staff(work, chat, f"📞 工单 {ticket.code} 需要电话回访（{_WHY.get(why, why)}），请客服尽快联系住户。",
                              ticket_id=ticket.id)
@@ -134,10 +134,12 @@ def answered(turn: Turn, slots: dict, text: str) -> str | None:
     reason = "not_fixed" if answer.fixed is False else "dissatisfied"
     tickets.reopen(turn, ticket, turn.actor, reason)
     escalation.raise_alert(turn, ticket, reason, level=1, detail={"said": text})
-    chat = staff_chat_for(turn.desk.config, ticket)
+    chat = staff_chat_for(turn.desk, ticket)
     if chat:
-        outbox.to_staff(turn, chat, f"🔁 工单 {ticket.code} 回访{escalation.REASONS[reason]}，已重新打开，请尽快处理。"
-                                         f"\n住户说：{text[:200]}", ticket_id=ticket.id, reply_to=ticket.card_message_id)
+        # REASONS already say 回访…; the group sees the resident's words with phones and names masked.
+        outbox.to_staff(turn, chat, f"🔁 工单 {ticket.code} {escalation.REASONS[reason]}，已重新打开，请尽快处理。"
+                                         f"\n住户说：{masked_words(text)[:200]}", ticket_id=ticket.id,
+                        reply_to=ticket.card_message_id)
     show_card(turn, ticket)
     deadlines.plan(turn, ticket)
     return (f"非常抱歉，给您添麻烦了！我们已重新安排处理（{ticket.code}），并报告主管跟进，"

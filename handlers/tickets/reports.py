@@ -27,11 +27,12 @@ def period_bounds(desk: Desk, first: date, last: date) -> tuple[datetime, dateti
             desk.to_utc(datetime.combine(last + timedelta(days=1), time.min)))
 
 
-def summary(desk: Desk, session: Session, first: date, last: date) -> dict:
-    """The managers' figures for local dates first..last."""
+def summary(desk: Desk, session: Session, first: date, last: date,
+            estate_ids: frozenset[int] | None = None) -> dict:
+    """The managers' figures for local dates first..last, of some estates (None: the whole company)."""
     start, end = period_bounds(desk, first, last)
-    created = queries.created_between(session, start, end)
-    finished = queries.finished_between(session, start, end)
+    created = queries.created_between(session, start, end, estate_ids)
+    finished = queries.finished_between(session, start, end, estate_ids)
     followed = [t for t in finished if t.followup_status in ("answered", "phone") or t.rating is not None]
     rated = [t for t in finished if t.rating is not None]
     names = queries.staff_names(session)
@@ -42,11 +43,13 @@ def summary(desk: Desk, session: Session, first: date, last: date) -> dict:
         if ticket.assignee_id:
             per_staff[names.get(ticket.assignee_id, str(ticket.assignee_id))]["tickets"] += 1
             per_staff[names.get(ticket.assignee_id, str(ticket.assignee_id))]["breached"] += ticket.breached
-    breaches = queries.breach_details(session, start, end)
-    violations = Counter(names.get(staff_id, "?") for staff_id in queries.violators_between(session, start, end))
-    backlog = Counter(queries.open_kinds(session))
+    breaches = queries.breach_details(session, start, end, estate_ids)
+    violations = Counter(names.get(staff_id, "?")
+                         for staff_id in queries.violators_between(session, start, end, estate_ids))
+    backlog = Counter(queries.open_kinds(session, estate_ids))
     return {
         "from": first.isoformat(), "to": last.isoformat(),
+        "estates": None if estate_ids is None else sorted(estate_ids),
         "tickets": {kind: counts["tickets"] for kind, counts in per_kind.items()},
         "callback_coverage": _ratio(len(followed), len(finished)), "finished": len(finished),
         "followed_up": len(followed),
@@ -75,6 +78,7 @@ def digest_text(figures: dict) -> str:
     violations = "，".join(f"{k}{n}次" for k, n in figures["etiquette_violations"].items()) or "无"
     satisfaction = _percent(figures["satisfaction_rate"])
     mark = "" if figures["satisfaction_rate"] is None or figures["satisfaction_rate"] >= 0.85 else "（低于85%目标）"
-    return (f"📊 物业服务日报（{figures['from']}）\n新增工单：{made}\n超时：{breaches}\n未完成：{backlog}\n"
+    scope = f"{figures['estate_name']} " if figures.get("estate_name") else ""
+    return (f"📊 {scope}物业服务日报（{figures['from']}）\n新增工单：{made}\n超时：{breaches}\n未完成：{backlog}\n"
             f"回访率：{_percent(figures['callback_coverage'])}（{figures['followed_up']}/{figures['finished']}）\n"
             f"满意率：{satisfaction}{mark}（{figures['rated']}条评价）\n服务禁用语拦截：{violations}")

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from nlu.text import fold, is_cjk
 from storage import queries
-from storage.models import Ticket
+from storage.models import DEFAULT_ESTATE_ID, Ticket
 
 from .. import jobs
 from ..desk import Turn
@@ -24,6 +24,9 @@ class Draft:
     """What is known about a request before it becomes a ticket."""
     kind: str
     description: str = ""
+    estate_id: int | None = None           # None until known: the default estate
+    house_id: int | None = None            # the roster's house, when the address was checked
+    public_area: str | None = None         # a shared place (电梯, 北门): no house needed
     words: list[str] = field(default_factory=list)
     category: str | None = None
     urgent: bool = False
@@ -37,6 +40,7 @@ class Draft:
     location: dict | None = None
     attachment_ids: list[int] = field(default_factory=list)
     for_manager: bool = False
+    secondary: str | None = None           # the NLU's secondary intent, kept on the ticket as an event
 
     @property
     def place(self) -> tuple[str | None, str | None, str | None]:
@@ -60,7 +64,7 @@ class Draft:
 
 def due_at(turn: Turn, draft: Draft) -> datetime:
     """When the desk must have acted: arrival for repairs, a reply for complaints and inquiries."""
-    return deadlines.promised(turn.desk, draft.kind, draft.urgent, turn.now, draft.agreed_at)
+    return deadlines.promised(turn.desk, draft.kind, draft.urgent, turn.now, draft.agreed_at, draft.estate_id)
 
 
 def open_ticket(turn: Turn, draft: Draft) -> Ticket:
@@ -71,7 +75,8 @@ def open_ticket(turn: Turn, draft: Draft) -> Ticket:
     code = f"{prefix}-{day}-{queries.next_code_number(session, prefix, day):04d}"
     ticket = queries.insert_ticket(
         session, code=code, kind=draft.kind, status="new", urgent=draft.urgent, category=draft.category,
-        building=draft.building, unit=draft.unit, room=draft.room,
+        building=draft.building, unit=draft.unit, room=draft.room, estate_id=draft.estate_id or DEFAULT_ESTATE_ID,
+        house_id=draft.house_id, public_area=draft.public_area,
         description=draft.description or (draft.words[0] if draft.words else ""),
         resident_words="\n".join(draft.words), preferred_time=draft.preferred_time,
         contact_phone=draft.phone or turn.resident.phone, contact_name=draft.name or turn.resident.name,
@@ -85,6 +90,7 @@ def open_ticket(turn: Turn, draft: Draft) -> Ticket:
         "preferred_time": draft.preferred_time, "due_at": ticket.due_at.isoformat(timespec="minutes"),
     })
     show_card(turn, ticket)
+    _keep_secondary(turn, ticket, draft)
     if draft.for_manager:
         queries.add_event(session, ticket, "system", "marked_for_manager", now, {"reason": "service quality"})
         escalation.raise_alert(turn, ticket, "service_quality", level=1)
@@ -92,6 +98,44 @@ def open_ticket(turn: Turn, draft: Draft) -> Ticket:
     # when a worker starts (deadlines.restore plans every open ticket that has no timers).
     turn.later(jobs.PLAN_TICKET, ticket.id)
     return ticket
+
+
+def _keep_secondary(turn: Turn, ticket: Ticket, draft: Draft) -> None:
+    """Record a second intent; a repair that also complains about how it was handled ("三天了还没人来修，
+    物业到底管不管") escalates to the supervisors as a repeat report does."""
+    if not draft.secondary or draft.secondary == draft.kind:
+        return
+    queries.add_event(turn.session, ticket, "system", "secondary_intent", turn.now, {"intent": draft.secondary})
+    if draft.kind == "repair" and draft.secondary == "complaint":
+        escalation.raise_alert(turn, ticket, "handling_complaint", level=1, detail={"words": draft.words})
+
+
+_DETAILS = ("building", "unit", "room", "category", "location")
+
+
+def add_details(turn: Turn, ticket: Ticket, draft: Draft, said: list[str]) -> list[str]:
+    """What a resident tells after their urgent ticket was opened: added to it and its card (edited in
+    place). Returns the names of the fields that changed."""
+    changed = [name for name in _DETAILS if getattr(draft, name) and getattr(draft, name) != getattr(ticket, name)]
+    for name in changed:
+        setattr(ticket, name, getattr(draft, name))
+    phone = draft.phone or turn.resident.phone
+    if phone and phone != ticket.contact_phone:
+        ticket.contact_phone = phone
+        changed.append("phone")
+    if said:
+        ticket.resident_words = "\n".join(filter(None, [ticket.resident_words, *said]))
+    attached = queries.unattached(turn.session, draft.attachment_ids)
+    for attachment in attached:
+        attachment.ticket = ticket
+    if not (changed or said or attached):
+        return []
+    ticket.updated_at = turn.now
+    # The fields by name only: the words are kept (masked wherever shown), the number itself is not repeated.
+    queries.add_event(turn.session, ticket, turn.actor, "details_added", turn.now,
+                      {"fields": changed, "words": said})
+    show_card(turn, ticket)
+    return changed
 
 
 def find_repeat(turn: Turn, draft: Draft) -> Ticket | None:
@@ -160,5 +204,5 @@ def reopen(work, ticket: Ticket, actor: str, reason: str) -> None:
     """Back to work: a finished ticket that is not fixed, with fresh deadlines from now."""
     ticket.status, ticket.reopened_at, ticket.updated_at = "reopened", work.now, work.now
     ticket.closed_at = None
-    ticket.due_at = deadlines.promised(work.desk, ticket.kind, ticket.urgent, work.now)
+    ticket.due_at = deadlines.promised(work.desk, ticket.kind, ticket.urgent, work.now, estate_id=ticket.estate_id)
     queries.add_event(work.session, ticket, actor, "reopened", work.now, {"reason": reason})

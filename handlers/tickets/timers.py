@@ -52,7 +52,7 @@ STEP_NAMES = {"accept": "接单", "arrive": "到场", "respond": "答复住户",
 def _remind(work: Work, ticket: Ticket, timer: Timer) -> str:
     step = timer.kind.removesuffix("_remind")
     left = max(0, int((timer.due_at - work.now).total_seconds() // 60)) if timer.due_at else 0
-    chat = staff_chat_for(work.desk.config, ticket)
+    chat = staff_chat_for(work.desk, ticket)
     if chat:
         holder = f"（{ticket.assignee.name}）" if ticket.assignee else ""
         outbox.to_staff(work, chat, f"⏰ 工单 {ticket.code}{holder} 距{STEP_NAMES[step]}时限还有约{left}分钟"

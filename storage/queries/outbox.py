@@ -34,3 +34,16 @@ def outbox_in_status(session: Session, status: str, since_before: datetime) -> l
     return list(session.scalars(select(OutboxMessage).where(OutboxMessage.status == status,
                                                             OutboxMessage.sent_at <= since_before)
                                 .with_for_update()))
+def texts_to(session: Session, recipients: list[str], after_id: int = 0) -> list[tuple[int, str]]:
+    """(id, text) of the messages written for these recipients after a row id, oldest first, without the
+    rewrites held for staff to choose (the demo shows what the bot answered staff even when no bot token
+    lets it reach Telegram)."""
+    rows = session.execute(select(OutboxMessage.id, OutboxMessage.payload).where(
+        OutboxMessage.recipient.in_(recipients), OutboxMessage.id > after_id, OutboxMessage.status != "suggested"
+    ).order_by(OutboxMessage.id))
+    return [(row_id, (payload or {}).get("text") or (payload or {}).get("content") or "") for row_id, payload in rows]
+
+
+def last_outbox_id(session: Session) -> int:
+    """The newest outbox row's id (0 when there is none)."""
+    return session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1)) or 0

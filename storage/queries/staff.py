@@ -40,10 +40,15 @@ def active_staff(session: Session) -> list[Staff]:
     return list(session.scalars(select(Staff).where(Staff.active.is_(True)).order_by(Staff.name)))
 
 
-def user_ids_with_role(session: Session, roles: tuple[str, ...]) -> list[int]:
-    """Staff-channel user ids of the active staff holding one of these roles."""
-    return list(session.scalars(select(Staff.telegram_user_id).where(Staff.active.is_(True),
-                                                                     Staff.role.in_(roles))))
+def user_ids_with_role(session: Session, roles: tuple[str, ...], estate_id: int | None = None,
+                       every_estate: bool = False) -> list[int]:
+    """Staff-channel user ids of the active staff holding one of these roles (and serving this estate:
+    those with no estates listed serve every estate; `every_estate`: only those)."""
+    rows = session.execute(select(Staff.telegram_user_id, Staff.estate_ids).where(Staff.active.is_(True),
+                                                                                  Staff.role.in_(roles)))
+    if every_estate:
+        return [user for user, estates in rows if not estates]
+    return [user for user, estates in rows if estate_id is None or not estates or estate_id in estates]
 
 
 def add_violation(session: Session, **values) -> None:

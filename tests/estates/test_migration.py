@@ -73,3 +73,72 @@ def test_downgrade_removes_only_the_estate_tables(engine_at_0003):
     command.downgrade(alembic_config(engine_at_0003.url.render_as_string(hide_password=False)), "0003")
     tables = set(sqlalchemy.inspect(engine_at_0003).get_table_names())
     assert "estates" not in tables and "houses" not in tables and {"tickets", "residents"} <= tables
+
+
+def _row_for(table: sqlalchemy.Table, references: dict[str, int]) -> dict:
+    """A row with a value in every column (foreign keys point at the row 1 of their table)."""
+    values = {}
+    for column in table.columns:
+        if column.name == "id":  # serial
+            continue
+        foreign = next(iter(column.foreign_keys), None)
+        kind = column.type
+        if foreign is not None:
+            values[column.name] = references.get(foreign.column.table.name, 1)
+        elif isinstance(kind, sqlalchemy.Boolean):
+            values[column.name] = False
+        elif isinstance(kind, (sqlalchemy.Integer, sqlalchemy.Float, sqlalchemy.Numeric)):
+            values[column.name] = 7
+        elif isinstance(kind, sqlalchemy.DateTime):
+            values[column.name] = sqlalchemy.func.now()
+        elif isinstance(kind, sqlalchemy.Date):
+            values[column.name] = sqlalchemy.func.current_date()
+        elif column.name in ("detail", "payload", "slots", "groups", "location", "value", "aliases"):
+            values[column.name] = "{}" if column.name != "groups" else "[]"
+        elif column.name == "building":
+            values[column.name] = "3"
+        else:
+            values[column.name] = f"{table.name[:4]}{column.name[:4]}"[: getattr(kind, "length", None) or 64]
+    return values
+
+
+def test_upgrading_a_deployment_with_data_in_every_table_loses_no_row(empty_postgres):
+    """Item 6: a database at 0003 with a row in every table, upgraded to the newest revision: every
+    ticket, resident, timer and outbox row is still there, attached to the default estate."""
+    upgrade(empty_postgres, "0003")
+    metadata = sqlalchemy.MetaData()
+    metadata.reflect(empty_postgres)
+    tables = [t for t in metadata.sorted_tables if t.name != "alembic_version"]
+    with empty_postgres.begin() as connection:
+        for table in tables:
+            connection.execute(table.insert().values(_row_for(table, {})))
+        before = {t.name: connection.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(t)).scalar()
+                  for t in tables}
+        tickets_before = connection.exec_driver_sql("SELECT id, code, status, resident_id FROM tickets").all()
+    assert all(count == 1 for count in before.values()), before
+
+    upgrade(empty_postgres)
+
+    with empty_postgres.connect() as connection:
+        after = {name: connection.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar() for name in before}
+        assert after == before
+        assert connection.exec_driver_sql("SELECT id, code, status, resident_id FROM tickets").all() == tickets_before
+        assert connection.exec_driver_sql("SELECT estate_id, house_id FROM tickets").all() == [(1, None)]
+        assert connection.exec_driver_sql("SELECT estate_id FROM residents").all() == [(1,)]   # had an address
+        assert connection.exec_driver_sql("SELECT estate_ids FROM staff").all() == [(None,)]  # every estate
+        assert connection.exec_driver_sql("SELECT e.name FROM tickets t JOIN estates e ON e.id = t.estate_id"
+                                          ).scalar() == "默认小区"
+    with empty_postgres.begin() as connection:  # the new foreign key holds
+        with pytest.raises(sqlalchemy.exc.IntegrityError):
+            with connection.begin_nested():
+                connection.exec_driver_sql("UPDATE tickets SET estate_id = 99")
+
+
+def test_the_estate_columns_come_off_again(engine_at_0003):
+    upgrade(engine_at_0003)
+    command.downgrade(alembic_config(engine_at_0003.url.render_as_string(hide_password=False)), "0006a")
+    columns = {c["name"] for c in sqlalchemy.inspect(engine_at_0003).get_columns("tickets")}
+    assert "estate_id" not in columns and "house_id" not in columns
+    upgrade(engine_at_0003)
+    with engine_at_0003.connect() as connection:
+        assert connection.exec_driver_sql("SELECT code, estate_id FROM tickets").all() == [("BX-1", 1)]

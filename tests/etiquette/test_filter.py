@@ -267,6 +267,7 @@ def desk_texts() -> list[str]:
                              for s in replies.STATUS_NAMES],)],
         "progress_line": [(code, kind, "drain", "new", "明天12:00") for kind in replies.KIND_NAMES],
         "address_text": [("3", "2", "1201")], "category_name": [("water",)],
+        "urgent_details_added": [(code,)], "urgent_complete": [(code, address), (code, "")],
     }
     functions = {n for n, f in inspect.getmembers(replies, inspect.isfunction) if f.__module__ == replies.__name__}
     assert functions <= set(samples), f"add sample arguments for {sorted(functions - set(samples))}"

@@ -203,6 +203,7 @@ class FakeTelegram(LoopbackServer):
         self._known_callbacks: set[str] = set()
         self._queue: list[dict] = []
         self._chat_types: dict[int, str] = {}
+        self._migrated: dict[int, int] = {}  # group id -> its supergroup's id
         self._names: dict[int, str] = {}
         self.webhook: dict = {}
         self.commands: list[dict] = []
@@ -287,6 +288,13 @@ class FakeTelegram(LoopbackServer):
         with self._lock:
             self._failures.append([method, error_code, body, times])
 
+    def migrate_group(self, old_chat_id: int, new_chat_id: int) -> None:
+        """The group became a supergroup: from now on every call naming the old id answers 400 with
+        parameters.migrate_to_chat_id, as Telegram does."""
+        with self._lock:
+            self._migrated[old_chat_id] = new_chat_id
+            self._chat_types[new_chat_id] = "supergroup"
+
     def push_update(self, update: dict) -> dict:
         """Queue an update for getUpdates (wakes a waiting long poll)."""
         with self._lock:
@@ -351,6 +359,11 @@ class FakeTelegram(LoopbackServer):
             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: invalid request body"}
         with self._lock:
             self._calls.append((time.time(), name, params))
+            moved = self._migrated.get(params.get("chat_id")) if isinstance(params.get("chat_id"), int) else None
+            if moved is not None:
+                return 400, {"ok": False, "error_code": 400,
+                             "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                             "parameters": {"migrate_to_chat_id": moved}}
             for failure in self._failures:
                 if failure[0] in (name, "*") and failure[3] > 0:
                     failure[3] -= 1

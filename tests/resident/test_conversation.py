@@ -34,6 +34,13 @@ def test_everything_in_one_message_makes_the_ticket_at_once(resident, desk):
     assert timedelta(minutes=119) <= due_in <= timedelta(minutes=121)
 
 
+def test_a_report_with_the_residents_name_is_still_a_repair(resident, desk):
+    """Names, address and phone around a fault read like an "inform" to the model; the fault wins."""
+    reply = resident.say("3栋2单元1201 卧室灯不亮 我叫王小明 电话139 1234 5678 随时")
+    [ticket] = rows(desk, Ticket)
+    assert ticket.code in reply and (ticket.category, ticket.contact_phone) == ("electricity", "13912345678")
+
+
 def test_an_urgent_repair_skips_the_time_and_is_due_in_30_minutes(resident, desk):
     reply = resident.say("救命 家里燃气味很重 十七栋一单元901 电话13812345678")
     [ticket] = rows(desk, Ticket)
@@ -114,6 +121,22 @@ def test_a_second_report_joins_the_open_ticket_and_escalates(resident, desk):
     assert "又在滴水" in ticket.resident_words
     actions = [e.action for e in rows(desk, TicketEvent)]
     assert actions.count("repeat_report") == 1 and "escalated" in actions
+
+
+def test_a_repair_that_complains_about_handling_escalates_and_keeps_the_complaint(resident, desk):
+    resident.say("3栋2单元1201 卫生间水管漏水三天了还没人来修，你们物业到底管不管 电话13812345678 随时")
+    [ticket] = rows(desk, Ticket)
+    assert ticket.kind == "repair" and ticket.escalated and "不满" in ticket.escalation_reason
+    events = {e.action: e.detail for e in rows(desk, TicketEvent)}
+    assert events["secondary_intent"] == {"intent": "complaint"}
+    assert events["escalated"]["reason"] == "handling_complaint"
+
+
+def test_a_plain_repair_has_no_secondary_intent_and_no_escalation(resident, desk):
+    resident.say("3栋2单元1201 卫生间水龙头坏了 电话13812345678 随时")
+    [ticket] = rows(desk, Ticket)
+    assert not ticket.escalated
+    assert "secondary_intent" not in [e.action for e in rows(desk, TicketEvent)]
 
 
 def test_a_different_problem_is_a_new_ticket(resident, desk):

@@ -50,9 +50,9 @@ def test_a_press_of_a_button_the_desk_no_longer_knows_still_arrives_without_a_bu
     assert action.kind == "button" and action.button is None and action.press  # answered with 这个按钮已失效
 
 
-def test_an_edited_reply_counts_as_the_reply():
+def test_an_edited_reply_is_marked_as_an_edit():
     action = to_action(fixtures.telegram("edited_message"))
-    assert (action.kind, action.text, action.replying_to) == ("message", "您好，师傅下午四点上门", 2288)
+    assert (action.kind, action.text, action.replying_to, action.edited) == ("message", "您好，师傅下午四点上门", 2288, True)
 
 
 @pytest.mark.parametrize("name", ["photo_without_caption", "bot_added_to_group"])

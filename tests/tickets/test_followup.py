@@ -95,6 +95,20 @@ def test_still_broken_reopens_and_tells_staff_and_managers(build, fake_telegram,
                                                                     ticket_id=t.id, status="pending")}
 
 
+def test_the_reopened_notice_masks_the_phone_and_name_the_resident_gives(build, fake_telegram, fake_wechat):
+    """The survey answer from issue 11 item 3: the staff group's notice must not carry the number."""
+    app, desk, user = build()
+    _finish(app, desk, fake_telegram, user)
+    _survey(desk, fake_wechat)
+    user.say("不满意，还是漏水，麻烦师傅再来看看，我叫王小明，我电话139 1234 5678")
+    drain(desk)
+    [notice] = [m["text"] for m in fake_telegram.sent_to(STAFF_CHAT) if "重新打开" in m.get("text", "")]
+    assert "回访反映问题仍未解决，已重新打开" in notice and "回访回访" not in notice
+    assert "139****5678" in notice and "王**" in notice
+    for message in fake_telegram.sent_to(STAFF_CHAT) + fake_telegram.sent_to(MANAGERS):
+        assert "1234 5678" not in message.get("text", "") and "王小明" not in message.get("text", "")
+
+
 def test_a_low_rating_reopens_as_dissatisfied(build, fake_telegram, fake_wechat):
     app, desk, user = build()
     _finish(app, desk, fake_telegram, user)

@@ -80,3 +80,25 @@ def test_detail_has_the_events(client, three_tickets):
 def test_unknown_ticket_is_404(client):
     response = client.get("/api/tickets/999999", headers=AUTH)
     assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+
+
+PHONE_SURFACES = ["139 1234 5678", "138.1234.5678", "138 - 1234 - 5678", "一三九一二三四五六七八"]
+
+
+@pytest.mark.parametrize("surface", PHONE_SURFACES)
+def test_no_phone_or_name_leaves_in_full_in_any_field(client, resident, desk, surface):
+    """description, resident_words and events[].detail show what the resident wrote, masked (issue 11 item 3)."""
+    resident.say(f"3栋2单元1201 卧室灯不亮 联系人王小明 电话{surface} 随时")
+    resident.say(f"3栋2单元1201卧室灯还是不亮，我是王小明，电话{surface}")  # joins the ticket: a repeat report
+    listed = client.get("/api/tickets", headers=AUTH)
+    [ticket] = listed.get_json()["tickets"]
+    detail = client.get(f"/api/tickets/{ticket['id']}", headers=AUTH)
+    for response in (listed, detail):
+        body = response.get_data(as_text=True)
+        text = response.get_json()
+        assert surface not in str(text) and "王小明" not in str(text), body[:300]
+    data = detail.get_json()
+    assert "****5678" in data["description"] and "王**" in data["description"]
+    assert "****5678" in data["resident_words"]
+    words = [w for e in data["events"] for w in (e["detail"] or {}).get("words", [])]
+    assert words and all("****5678" in w for w in words)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 
 revision = "0006i"
-down_revision = '0005'
+down_revision = '0006d'  # relinked after merging main (0006d: privacy)
 branch_labels = None
 depends_on = None
 
