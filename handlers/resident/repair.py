@@ -223,18 +223,24 @@ def _question(turn: Turn, draft: tickets.Draft, what: str, again: bool = False) 
 
 
 def _open(turn: Turn, draft: tickets.Draft, given_up: set[str]) -> str:
-    queries.clear_conversation(turn.session, turn.resident.id)
-    words = " ".join(draft.words)
-    outage = incidents.known(turn, words, draft.place)
-    if outage is not None:  # an incident opened while we asked: the household joins it instead
-        return outage
-    ticket, tip = _create(turn, draft, given_up)
-    outage = incidents.signal(turn, words, draft.place, ticket)
-    if outage is not None:  # this report made it an incident: the ticket is attached to it
+    ticket, tip, outage = _create_or_join(turn, draft, given_up)
+    if outage is not None:
         return outage
     return replies.repair_created(ticket.code, ticket.urgent, turn.local_text(ticket.due_at),
                                   replies.address_text(ticket.building, ticket.unit, ticket.room),
                                   ticket.category, draft.preferred_time if draft.agreed_at else None, tip)
+
+
+def _create_or_join(turn: Turn, draft: tickets.Draft, given_up: set[str]):
+    """(ticket, tip, None) for a report of its own; (ticket or None, None, the incident's answer) when the
+    report is an outage the desk knows (no ticket) or this report made it an incident (its ticket attached)."""
+    words = " ".join(draft.words)
+    outage = incidents.known(turn, words, draft.place)
+    if outage is not None:  # an incident opened while we asked: the household joins it instead
+        queries.clear_conversation(turn.session, turn.resident.id)
+        return None, None, outage
+    ticket, tip = _create(turn, draft, given_up)
+    return ticket, tip, incidents.signal(turn, words, draft.place, ticket)
 
 
 def _create(turn: Turn, draft: tickets.Draft, given_up: set[str]):
@@ -262,7 +268,9 @@ def _needs_phone_call(turn: Turn, ticket, given_up: set[str]) -> None:
 def _open_urgent(turn: Turn, draft: tickets.Draft, slots: dict, missing: str | None, given_up: set[str]) -> str:
     """Urgent first: the ticket and its card now, help on the way and what to do meanwhile, then the
     question for what is still missing (each answer is added to the ticket and its card)."""
-    ticket, tip = _create(turn, draft, given_up)
+    ticket, tip, outage = _create_or_join(turn, draft, given_up)
+    if outage is not None:  # an outage: the incident's answer says what is being done, nothing more to ask
+        return outage
     told = replies.repair_created(ticket.code, True, turn.local_text(ticket.due_at),
                                   replies.address_text(ticket.building, ticket.unit, ticket.room),
                                   ticket.category, None, tip)
