@@ -233,10 +233,9 @@ def _open(turn: Turn, draft: tickets.Draft, given_up: set[str]) -> str:
 
 def _create_or_join(turn: Turn, draft: tickets.Draft, given_up: set[str]):
     """(ticket, tip, None), or with the incident's answer last when it is an outage (known: no ticket)."""
+    queries.clear_conversation(turn.session, turn.resident.id)
     words = " ".join(draft.words)
-    outage = incidents.known(turn, words, draft.place)
-    if outage is not None:  # an incident opened while we asked: the household joins it instead
-        queries.clear_conversation(turn.session, turn.resident.id)
+    if (outage := incidents.known(turn, words, draft.place)) is not None:  # opened while we asked: joined
         return None, None, outage
     ticket, tip = _create(turn, draft, given_up)
     return ticket, tip, incidents.signal(turn, words, draft.place, ticket)
@@ -252,12 +251,16 @@ def _create(turn: Turn, draft: tickets.Draft, given_up: set[str]):
         resident.estate_id = draft.estate_id  # the estate of the stored address, learnt once it was asked
     ticket = tickets.open_ticket(turn, draft)
     if given_up:
-        queries.add_event(turn.session, ticket, "system", "needs_phone_call", turn.now,
-                          {"missing": sorted(given_up), "reason": "resident could not give them in chat"})
+        _needs_phone_call(turn, ticket, given_up)
     tip = replies.SAFETY_TIPS.get(draft.category or "") if draft.urgent else None
     if draft.urgent and tip is None and re.search(r"煤气|燃气|天然气", fold(" ".join(draft.words))):
         tip = replies.SAFETY_TIPS["gas"]
     return ticket, tip
+
+
+def _needs_phone_call(turn: Turn, ticket, given_up: set[str]) -> None:
+    queries.add_event(turn.session, ticket, "system", "needs_phone_call", turn.now,
+                      {"missing": sorted(given_up), "reason": "resident could not give them in chat"})
 
 
 def _open_urgent(turn: Turn, draft: tickets.Draft, slots: dict, missing: str | None, given_up: set[str]) -> str:
