@@ -7,3 +7,8 @@ app = Flask(__name__)
 @app.post("/wechat")
 def wechat():
     return "success"
+
+
+@app.get("/healthz")
+def healthz():
+    return "ok"

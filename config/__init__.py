@@ -102,6 +102,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ETIQUETTE_ALERT_DAYS", values.integer(1), 7, "... within this many days alert the managers"),
     Setting("DIGEST_TIME", values.clock_time, "08:00", "daily digest to managers at this local time"),
     Setting("CONVERSATION_TTL_MINUTES", values.minutes, 30, "a half-finished conversation expires after this"),
+    Setting("INCIDENT_THRESHOLD", values.integer(2), 3, "this many households reporting one outage of one place ..."),
+    Setting("INCIDENT_WINDOW_MINUTES", values.minutes, 10, "... within this many minutes open an incident"),
+    Setting("INCIDENT_CARD_SECONDS", values.decimal(0, 3600), 15, "an incident card is edited at most this often"),
+    Setting("INCIDENT_RESTORE_PER_SECOND", values.decimal(0.1, 1000), 20, "restore messages sent per second"),
     Setting("PRIVACY_RETENTION_DAYS", values.integer(30), 730, "residents' personal data (names, phones, addresses,"
             " what they wrote) is anonymised this many days after their last contact or their ticket's last change"),
     Setting("BINDING_REVIEW_MINUTES", values.minutes, 480, "service minutes the estate's desk has to approve or refuse"

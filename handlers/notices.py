@@ -21,6 +21,9 @@ TAKE_OVER = "take_over"            # a supervisor takes the ticket over
 BIND_APPROVE = "bind_approve"      # approve a resident's house binding request (target: the request)
 BIND_REFUSE = "bind_refuse"        # refuse it
 BINDING_ACTIONS = (BIND_APPROVE, BIND_REFUSE)
+INCIDENT_ACK = "incident_ack"          # a member of staff takes charge of the incident (target: incident)
+INCIDENT_RESOLVE = "incident_resolve"  # the outage is over: tell every household (target: incident)
+INCIDENT_ACTIONS = (INCIDENT_ACK, INCIDENT_RESOLVE)
 # Rows written before buttons were neutral carry channel data already encoded (arg); channels pass it on.
 ENCODED = "encoded"
 

@@ -132,8 +132,11 @@ class Jobs:
         """Queue several (function, args, options) at once, in one Redis round trip; False (logged)
         when Redis is unreachable, in which case none of them is queued."""
         try:
+            # rq's immediate enqueue WATCHes keys, which a pipeline allows only before other commands:
+            # immediate jobs first, then the scheduled ones.
+            ordered = sorted(calls, key=lambda call: call[2].get("at") is not None)
             with self.connection.pipeline() as pipeline:
-                for function, args, options in calls:
+                for function, args, options in ordered:
                     self._enqueue(function, args, pipeline=pipeline, **options)
                 pipeline.execute()
             return True

@@ -13,6 +13,7 @@ from .desk import Desk
 from .jobs import RegistryJob
 from .console import jobs as console_jobs
 from .delivery import send as delivery  # noqa: F401  (its job registers itself)
+from .incidents import alerts as incident_alerts, restore as incident_restore  # noqa: F401  (their jobs register)
 from .privacy import jobs as privacy_jobs
 from .bindings import deadline as binding_deadlines
 from .tickets import deadlines, digest, timers  # noqa: F401  (timers: its job registers itself)
@@ -28,6 +29,7 @@ def recover(desk: Desk) -> None:
     upkeep.reconcile(desk)
     digest.ensure_scheduled(desk)
     console_jobs.ensure_scheduled(desk)
+    incident_restore.recover(desk)
     privacy_jobs.ensure_scheduled(desk)
     binding_deadlines.restore(desk)
 

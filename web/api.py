@@ -8,7 +8,9 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from handlers.bindings import admin as binding_admin
 from handlers.campaigns import results as campaign_results
+from handlers.incidents import reports as incident_reports
 from handlers.tickets import reports
+from storage import incident_queries
 from handlers.tickets.cards import mask_phone, masked_words
 from storage import queries
 from storage.db import session_scope
@@ -183,4 +185,28 @@ def report():
         figures = reports.summary(desk, session, first, last, estate_ids)
         figures["campaigns"] = [c for c in campaign_results.for_report(session, *reports.period_bounds(desk, first, last))
                                 if estate_ids is None or c["estate_id"] in estate_ids]
+        figures["incidents"] = incident_reports.summary(desk, session, first, last)  # apart from tickets
         return jsonify(figures)
+
+
+@blueprint.get("/incidents")
+def list_incidents():
+    """Incidents and planned notices, newest first; ?status=open,resolved."""
+    desk = current_app.extensions["wuye"]
+    statuses = tuple(s for s in (request.args.get("status") or "").split(",") if s) or None
+    if statuses and not set(statuses) <= {"open", "resolved", "merged", "cancelled"}:
+        abort(400, "status must be open, resolved, merged or cancelled (comma-separated)")
+    with session_scope(desk.sessions) as session:
+        found = incident_queries.incidents(session, statuses, limit=_arg_int("limit", 100, 1, 500))
+        return jsonify(incidents=[incident_reports.incident_json(desk, i) for i in found])
+
+
+@blueprint.get("/incidents/<int:incident_id>")
+def get_incident(incident_id: int):
+    """One incident with its households (reports) and events."""
+    desk = current_app.extensions["wuye"]
+    with session_scope(desk.sessions) as session:
+        incident = incident_queries.incident(session, incident_id)
+        if incident is None:
+            abort(404, f"no incident {incident_id}")
+        return jsonify(incident_reports.incident_json(desk, incident, session))

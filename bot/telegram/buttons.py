@@ -7,6 +7,7 @@ The wire format is kept from the first version, so buttons of cards already in t
   h:<ticket>            show the ticket's history
   k:<ticket>            a supervisor takes the ticket over
   b:<request>:ok|no     approve or refuse a resident's house binding request (房屋认证)
+  i:<incident>:<step>   an incident card's button (ack: take charge, resolve: the outage is over)
 Telegram allows 64 bytes of callback data, so it stays short. Data is never trusted: handlers authorise
 every press from the database.
 """
@@ -16,14 +17,17 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from handlers.notices import (BIND_APPROVE, BIND_REFUSE, CARD_ACTIONS, ENCODED, GIVE, HISTORY, TAKE_OVER,
+from handlers.notices import (BIND_APPROVE, BIND_REFUSE, CARD_ACTIONS, ENCODED, GIVE, HISTORY, INCIDENT_ACK,
+                              INCIDENT_RESOLVE, TAKE_OVER,
                               USE_SUGGESTION, Button, Buttons)
 
 _PREFIXES = {GIVE: "g", USE_SUGGESTION: "r", HISTORY: "h", TAKE_OVER: "k"}
 _ACTIONS = {prefix: action for action, prefix in _PREFIXES.items()}
 _BINDING = {BIND_APPROVE: "ok", BIND_REFUSE: "no"}
 _BINDING_ACTIONS = {word: action for action, word in _BINDING.items()}
-_DATA = re.compile(r"^(?P<kind>[tgrhkb]):(?P<id>[0-9]{1,10})(?::(?P<arg>[a-z]+|[0-9]{1,10}))?$")
+_INCIDENT_STEPS = {INCIDENT_ACK: "ack", INCIDENT_RESOLVE: "resolve"}
+_INCIDENT_ACTIONS = {step: action for action, step in _INCIDENT_STEPS.items()}
+_DATA = re.compile(r"^(?P<kind>[tgrhkbi]):(?P<id>[0-9]{1,10})(?::(?P<arg>[a-z]+|[0-9]{1,10}))?$")
 INT4 = (1 << 31) - 1  # tickets, staff and outbox rows are numbered in 32 bits: a larger id names nothing
 
 
@@ -35,6 +39,8 @@ def encode(button: Button) -> str:
         return f"t:{button.target}:{button.action}"
     if button.action in _BINDING:
         return f"b:{button.target}:{_BINDING[button.action]}"
+    if button.action in _INCIDENT_STEPS:
+        return f"i:{button.target}:{_INCIDENT_STEPS[button.action]}"
     data = f"{_PREFIXES[button.action]}:{button.target}"
     return data if button.arg is None else f"{data}:{button.arg}"
 
@@ -51,6 +57,8 @@ def decode(data: str) -> Button | None:
         return Button("", arg, target) if arg in CARD_ACTIONS else None
     if m["kind"] == "b":
         return Button("", _BINDING_ACTIONS[arg], target) if arg in _BINDING_ACTIONS else None
+    if m["kind"] == "i":
+        return Button("", _INCIDENT_ACTIONS[arg], target) if arg in _INCIDENT_ACTIONS else None
     if m["kind"] == "g":
         return Button("", GIVE, target, int(arg)) if arg and arg.isdigit() else None
     return Button("", _ACTIONS[m["kind"]], target)

@@ -19,6 +19,7 @@ from storage.models import OutboxMessage
 
 from .. import jobs
 from ..desk import Work
+from ..incidents import restore
 from ..notices import Failed, Outcome, OutsideWindow, Retry, Sent
 from ..outbox import RESIDENTS, fresh_job_id, to_resident, to_staff
 from ..tickets.routing import staff_chat_for
@@ -46,6 +47,8 @@ def _sent(work: Work, row: OutboxMessage, outcome: Sent) -> str:
         if row.kind == "text" and outcome.ref is not None:
             row.payload = {**row.payload, "message_id": outcome.ref}
         return "sent"
+    if row.payload.get("incident"):
+        restore.settled(work, row, "sent")
     notify = row.payload.get("notify")
     if notify:
         stamp = work.desk.local(work.now).strftime("%H:%M")
@@ -87,8 +90,12 @@ def _outside_window(work: Work, row: OutboxMessage) -> str:
         to_resident(work, row.recipient, row.payload["content"], ticket_id=row.ticket_id, actor="system",
                     notify=row.payload.get("notify"), template=template)
         row.status, row.last_error = "fallback", "45015: sent as a template message"
+        if row.payload.get("incident"):
+            restore.settled(work, row, "template")
         return "fallback to template"
     row.status, row.last_error = "fallback", "45015: phone task created"
+    if row.payload.get("incident"):
+        restore.settled(work, row, "phone")
     if ticket is not None:
         _phone_instead(work, row, ticket)
     return "phone task"

@@ -25,6 +25,8 @@ from .. import jobs
 from ..desk import Desk, Work
 from ..notices import Moved, Notice, Outcome, Retry, Sent
 from ..outbox import notice_of
+from ..incidents import card as incident_card
+from ..incidents import restore
 from ..tickets.cards import card_notice
 from . import moves
 from .outcomes import settle
@@ -40,6 +42,7 @@ class Claim:
     notice: Notice | None
     send: Callable[[Notice], Outcome] | None
     problem: str | None = None   # why nothing can be sent (settled as a retry)
+    version: int | None = None   # an incident card's version being shown
 
 
 @jobs.job(jobs.DELIVER)
@@ -69,6 +72,8 @@ def deliver(desk: Desk, outbox_id: int) -> str:
         if row.kind == "card" and isinstance(outcome, Sent):
             ticket = queries.ticket(work.session, row.ticket_id, lock=True)
             ticket.staff_chat_id, ticket.card_message_id = int(row.recipient), outcome.ref
+        if row.kind == incident_card.KIND:
+            incident_card.shown(work, row, outcome, claim.version)
         return settle(work, row, outcome)
 
 
@@ -83,6 +88,8 @@ def _claim(desk: Desk, outbox_id: int) -> Claim | str:
             return "not due yet"  # an older job of this row; the row's own job comes at its time
         if row.lease_until and row.lease_until > work.now:
             return f"being sent by {row.lease_owner}"
+        if row.lease_owner is not None and row.payload.get("once"):
+            return _unknown(work, row)  # at most once (a restore message): not sent again
         if row.lease_owner is not None:
             row.doubtful += 1  # a worker died holding it: its attempt may have reached the recipient
             log.warning("outbox %s: %s died while sending it; trying again", outbox_id, row.lease_owner)
@@ -90,11 +97,24 @@ def _claim(desk: Desk, outbox_id: int) -> Claim | str:
         row.attempts += 1
         try:
             moves.follow(work, row)
+            if row.kind == incident_card.KIND:
+                notice, version = incident_card.notice(work, row)
+                return Claim(owner, notice, work.desk.channels.get(row.channel), version=version)
             notice, send = _notice(work, row)
         except Exception as exc:  # a bug or a row we cannot read: keep the row, try again later
             log.exception("preparing outbox %s failed", outbox_id)
             return Claim(owner, None, None, problem=f"{exc.__class__.__name__}: {exc}")
         return Claim(owner, notice, send)
+
+
+def _unknown(work: Work, row: OutboxMessage) -> str:
+    """An at-most-once row whose worker died while sending it: whether it arrived cannot be known, so it
+    is not sent again; its cause decides who checks (a restore message: a phone call)."""
+    row.status, row.last_error = "unknown", "worker stopped while sending; not sent again"
+    row.lease_owner = row.lease_until = None
+    if row.payload.get("incident"):
+        restore.settled(work, row, "unknown")
+    return "unknown (at most once)"
 
 
 def _moved(desk: Desk, outbox_id: int, claim: Claim, new_chat: int) -> Claim:
@@ -115,6 +135,8 @@ def _send(outbox_id: int, claim: Claim) -> Outcome:
     """Step 2: the channel's call, outside any transaction."""
     if claim.problem:
         return Retry(claim.problem)
+    if claim.notice is None:  # an incident card whose incident is gone: nothing to show
+        return Sent()
     try:
         return claim.send(claim.notice)
     except Exception as exc:  # a bug or an unexpected answer: keep the row, try again later

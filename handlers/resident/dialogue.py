@@ -8,6 +8,7 @@ from nlu.text import fold
 from storage import queries
 
 from ..desk import Turn
+from ..incidents import intake as incidents
 from ..tickets import deadlines, followup
 from ..campaigns import answers as campaign_answers
 from ..campaigns.start import STATE as CAMPAIGN_STATE
@@ -114,6 +115,10 @@ def _route(turn: Turn, parsed: Parsed, attachment_ids) -> str:
         intent = "repair"  # an emergency is handled as one, whatever else the words resemble
     if intent == "inform" and parsed.first("category") and (parsed.has_address or parsed.first("phone")):
         intent = "repair"  # a fault with the details around it (我叫王小明 3栋1201 灯不亮 电话…) is a report, not a profile
+    address = (parsed.first("building"), parsed.first("unit"), parsed.first("room"))
+    outage = incidents.on_message(turn, parsed.text, intent, parsed.urgent, address)
+    if outage is not None:  # an outage the desk knows: answered at once, no ticket of its own
+        return outage
     if intent == "repair":
         return repair.start(turn, parsed, attachment_ids)
     if intent == "complaint":

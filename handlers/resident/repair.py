@@ -14,6 +14,7 @@ from storage import queries
 from storage.models import OPEN_STATUSES
 
 from ..desk import Turn
+from ..incidents import intake as incidents
 from ..tickets import tickets
 from . import houses, places, replies, residents
 from .parsed import Parsed
@@ -101,15 +102,11 @@ def _fill(turn: Turn, draft: tickets.Draft, parsed: Parsed, awaiting: str | None
                                                                  _VISIT_CUE.search(fold(parsed.text))):
             preference = None
         if preference is not None:
-            draft.preferred_time = preference.text if preference.at is None else _when(turn, preference.at)
+            draft.preferred_time = preference.text if preference.at is None else turn.local_text(turn.desk.to_utc(preference.at))
             draft.agreed_at = turn.desk.to_utc(preference.at) if preference.at else None
             answered |= awaiting == "time"
     residents.learn(turn, parsed)
     return answered
-
-
-def _when(turn: Turn, local_moment) -> str:
-    return turn.local_text(turn.desk.to_utc(local_moment))
 
 
 def _needs_room(draft: tickets.Draft) -> bool:
@@ -134,7 +131,9 @@ def _advance(turn: Turn, draft: tickets.Draft, slots: dict) -> str:
     # A second report of an open problem is settled before any question is asked.
     repeat = tickets.find_repeat(turn, draft)
     if repeat is not None:
-        return _finish_repeat(turn, repeat, draft)
+        queries.clear_conversation(turn.session, turn.resident.id)
+        tickets.join_repeat(turn, repeat, draft)
+        return replies.repeat_report(repeat.code, repeat.kind)
     if not draft.description and "description" not in given_up:
         return _ask(turn, draft, slots, "description")
     if not _has_place(draft) and not draft.building and not {"address", "house"} & given_up:
@@ -230,10 +229,22 @@ def _question(turn: Turn, draft: tickets.Draft, what: str, again: bool = False) 
 
 
 def _open(turn: Turn, draft: tickets.Draft, given_up: set[str]) -> str:
-    ticket, tip = _create(turn, draft, given_up)
+    ticket, tip, outage = _create_or_join(turn, draft, given_up)
+    if outage is not None:
+        return outage
     return replies.repair_created(ticket.code, ticket.urgent, turn.local_text(ticket.due_at),
                                   replies.address_text(ticket.building, ticket.unit, ticket.room),
                                   ticket.category, draft.preferred_time if draft.agreed_at else None, tip)
+
+
+def _create_or_join(turn: Turn, draft: tickets.Draft, given_up: set[str]):
+    """(ticket, tip, None), or with the incident's answer last when it is an outage (known: no ticket)."""
+    queries.clear_conversation(turn.session, turn.resident.id)
+    words = " ".join(draft.words)
+    if (outage := incidents.known(turn, words, draft.place)) is not None:  # opened while we asked: joined
+        return None, None, outage
+    ticket, tip = _create(turn, draft, given_up)
+    return ticket, tip, incidents.signal(turn, words, draft.place, ticket)
 
 
 def _create(turn: Turn, draft: tickets.Draft, given_up: set[str]):
@@ -246,22 +257,19 @@ def _create(turn: Turn, draft: tickets.Draft, given_up: set[str]):
         resident.estate_id = draft.estate_id  # the estate of the stored address, learnt once it was asked
     ticket = tickets.open_ticket(turn, draft)
     if given_up:
-        _needs_phone_call(turn, ticket, given_up)
+        tickets.needs_phone_call(turn, ticket, given_up)
     tip = replies.SAFETY_TIPS.get(draft.category or "") if draft.urgent else None
     if draft.urgent and tip is None and re.search(r"煤气|燃气|天然气", fold(" ".join(draft.words))):
         tip = replies.SAFETY_TIPS["gas"]
     return ticket, tip
 
 
-def _needs_phone_call(turn: Turn, ticket, given_up: set[str]) -> None:
-    queries.add_event(turn.session, ticket, "system", "needs_phone_call", turn.now,
-                      {"missing": sorted(given_up), "reason": "resident could not give them in chat"})
-
-
 def _open_urgent(turn: Turn, draft: tickets.Draft, slots: dict, missing: str | None, given_up: set[str]) -> str:
     """Urgent first: the ticket and its card now, help on the way and what to do meanwhile, then the
     question for what is still missing (each answer is added to the ticket and its card)."""
-    ticket, tip = _create(turn, draft, given_up)
+    ticket, tip, outage = _create_or_join(turn, draft, given_up)
+    if outage is not None:  # an outage: the incident's answer says what is being done, nothing more to ask
+        return outage
     told = replies.repair_created(ticket.code, True, turn.local_text(ticket.due_at),
                                   replies.address_text(ticket.building, ticket.unit, ticket.room),
                                   ticket.category, None, tip)
@@ -283,11 +291,5 @@ def _complete_urgent(turn: Turn, draft: tickets.Draft, slots: dict, missing: str
         return f"{replies.urgent_details_added(ticket.code)}{_ask(turn, draft, state, missing)}"
     queries.clear_conversation(turn.session, turn.resident.id)
     if slots.get("given_up"):
-        _needs_phone_call(turn, ticket, set(slots["given_up"]))
+        tickets.needs_phone_call(turn, ticket, set(slots["given_up"]))
     return replies.urgent_complete(ticket.code, replies.address_text(ticket.building, ticket.unit, ticket.room))
-
-
-def _finish_repeat(turn: Turn, ticket, draft: tickets.Draft) -> str:
-    queries.clear_conversation(turn.session, turn.resident.id)
-    tickets.join_repeat(turn, ticket, draft)
-    return replies.repeat_report(ticket.code, ticket.kind)

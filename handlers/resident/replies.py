@@ -10,7 +10,8 @@ from __future__ import annotations
 from ..tickets.wording import CATEGORY_NAMES, KIND_NAMES, address_text, category_name  # noqa: F401
 
 STATUS_NAMES = {"new": "已受理，正在派单", "accepted": "已派单，师傅已接单", "on_site": "师傅已到场处理",
-                "done": "已处理完成，待您确认", "closed": "已办结", "reopened": "重新处理中", "cancelled": "已取消"}
+                "done": "已处理完成，待您确认", "closed": "已办结", "reopened": "重新处理中", "cancelled": "已取消",
+                "incident": "已并入同一故障统一抢修，恢复后会第一时间通知您"}
 
 WELCOME = ("您好，欢迎关注锦绣物业服务中心！报修、投诉、咨询都可以直接在这里留言，我们24小时有人值班。"
            "为了更快为您服务，请告诉我们您的楼栋、单元和房号（例如：3栋2单元1201）。")

@@ -8,7 +8,8 @@ from storage.models import Staff, Ticket
 from .. import outbox
 from ..desk import Work
 from ..messages import StaffAction
-from ..notices import BINDING_ACTIONS, GIVE, HISTORY, TAKE_OVER, USE_SUGGESTION
+from ..incidents import staff as incidents
+from ..notices import BINDING_ACTIONS, GIVE, HISTORY, INCIDENT_ACTIONS, TAKE_OVER, USE_SUGGESTION
 from ..tickets import deadlines
 from ..tickets.cards import show_card
 from . import binding_press, commands, handover, relay
@@ -26,6 +27,9 @@ def press(work: Work, action: StaffAction, member: Staff) -> None:
         return
     if button.action in BINDING_ACTIONS:  # a house binding request, not a ticket
         binding_press.press(work, action, member, button)
+        return
+    if button.action in INCIDENT_ACTIONS:
+        incidents.press(work, action, member)
         return
     ticket = queries.ticket(work.session, button.target, lock=True)
     if ticket is None:

@@ -7,6 +7,7 @@ from storage.models import Staff, Ticket
 from .. import outbox
 from ..console import signin
 from ..desk import Work
+from ..incidents import staff as incidents
 from ..messages import StaffAction
 from ..tickets.cards import render
 from ..tickets.routing import staff_chat_for
@@ -16,7 +17,7 @@ from .access import NOT_YOUR_GROUP, allowed, may_act
 HELP = ("工单操作：在工单卡片上点按钮（接单 / 已到场 / 已完成 / 转派 / 查看电话）。\n"
         "回复住户：直接回复工单卡片，或发送 /reply 工单号 内容（会先经过服务用语检查）。\n"
         "/open 本群未完成的工单\n/mine 我负责的工单\n/ticket 工单号 工单详情和处理记录\n"
-        "/console 管理后台登录链接（项目经理、主管，请私聊机器人发送）\n/help 本说明")
+        "/console 管理后台登录链接（项目经理、主管，请私聊机器人发送）\n/help 本说明\n" + incidents.HELP)
 CONSOLE_IN_PRIVATE = "为保护您的账号，管理后台的登录链接只在私聊中发送。请点开机器人的头像，私聊发送 /console。"
 CONSOLE_NOT_ALLOWED = "管理后台供项目经理和主管使用，您的账号暂未开通。如需查看，请联系项目经理。"
 EVENT_NAMES = {"taken_over": "主管接手", "deadline_missed": "超过时限", "reminded": "时限提醒",
@@ -30,7 +31,8 @@ EVENT_NAMES = {"taken_over": "主管接手", "deadline_missed": "超过时限", 
                "needs_phone_call": "需电话确认", "secondary_intent": "兼有其他诉求",
                "details_added": "住户补充信息",
                "personal_data_anonymised": "个人信息已匿名化（超过保存期限）",
-               "personal_data_forgotten": "应住户要求删除个人信息"}
+               "personal_data_forgotten": "应住户要求删除个人信息",
+               "joined_incident": "并入事件", "detached_from_incident": "从事件拆出"}
 
 
 def run(work: Work, action: StaffAction, member: Staff) -> None:
@@ -46,6 +48,8 @@ def run(work: Work, action: StaffAction, member: Staff) -> None:
         ticket = _by_code(work, action.args) if action.args.strip() else None
         text = NOT_YOUR_GROUP if ticket and not allowed(work, action, member, ticket) else \
             history(work, action.args.strip())
+    elif command in incidents.COMMANDS:
+        text = incidents.run(work, action, member)
     elif command == "console":
         text = _console_link(work, action)
     elif command == "reply":

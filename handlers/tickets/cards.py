@@ -19,7 +19,7 @@ from .routing import staff_chat_for
 
 ACTIONS = {"accept": "接单", "arrive": "已到场", "done": "已完成", "transfer": "转派", "phone": "查看电话"}
 STATUS_LINE = {"new": "🆕 待接单", "reopened": "🔁 重新处理，待接单", "accepted": "👷 已接单", "on_site": "📍 已到场",
-               "done": "✅ 已完成，待回访", "closed": "☑️ 已办结", "cancelled": "✖️ 住户已取消"}
+               "done": "✅ 已完成，待回访", "incident": "🔗 已并入事件，统一处理", "closed": "☑️ 已办结", "cancelled": "✖️ 住户已取消"}
 
 
 @dataclass(frozen=True)

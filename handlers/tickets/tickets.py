@@ -206,3 +206,9 @@ def reopen(work, ticket: Ticket, actor: str, reason: str) -> None:
     ticket.closed_at = None
     ticket.due_at = deadlines.promised(work.desk, ticket.kind, ticket.urgent, work.now, estate_id=ticket.estate_id)
     queries.add_event(work.session, ticket, actor, "reopened", work.now, {"reason": reason})
+
+
+def needs_phone_call(turn: Turn, ticket: Ticket, given_up: set[str]) -> None:
+    """What the resident could not give in chat: the desk settles it by phone."""
+    queries.add_event(turn.session, ticket, "system", "needs_phone_call", turn.now,
+                      {"missing": sorted(given_up), "reason": "resident could not give them in chat"})

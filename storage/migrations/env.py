@@ -6,6 +6,7 @@ from storage.models import Base
 import storage.console_models  # noqa: F401  (their tables join Base.metadata)
 import storage.estate_models  # noqa: F401
 import storage.binding_models  # noqa: F401
+import storage.incident_models  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

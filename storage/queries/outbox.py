@@ -29,6 +29,11 @@ def pending_outbox(session: Session, created_before: datetime) -> list[int]:
                                                                OutboxMessage.created_at <= created_before)))
 
 
+def outbox_in_status(session: Session, status: str, since_before: datetime) -> list[OutboxMessage]:
+    """Rows in a status since before a moment (sent_at holds when a row was claimed), locked."""
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.status == status,
+                                                            OutboxMessage.sent_at <= since_before)
+                                .with_for_update()))
 def texts_to(session: Session, recipients: list[str], after_id: int = 0) -> list[tuple[int, str]]:
     """(id, text) of the messages written for these recipients after a row id, oldest first, without the
     rewrites held for staff to choose (the demo shows what the bot answered staff even when no bot token
