@@ -102,8 +102,8 @@ def _fill(turn: Turn, draft: tickets.Draft, parsed: Parsed, awaiting: str | None
                                                                  _VISIT_CUE.search(fold(parsed.text))):
             preference = None
         if preference is not None:
-            draft.preferred_time = preference.text if preference.at is None else turn.local_text(turn.desk.to_utc(preference.at))
             draft.agreed_at = turn.desk.to_utc(preference.at) if preference.at else None
+            draft.preferred_time = turn.local_text(draft.agreed_at) if draft.agreed_at else preference.text
             answered |= awaiting == "time"
     residents.learn(turn, parsed)
     return answered
