@@ -99,10 +99,18 @@ def make_app(database_url, redis_url, nlu_var_dir):
     """Build an application on this test's database with extra settings."""
     from app import create_app
 
+    built = []
+
     def build(**settings):
-        return create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "VAR_DIR": str(nlu_var_dir),
-                           "WECHAT_TOKEN": WECHAT_TOKEN, "ADMIN_TOKEN": ADMIN_TOKEN, **settings})
-    return build
+        built.append(create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "VAR_DIR": str(nlu_var_dir),
+                                 "WECHAT_TOKEN": WECHAT_TOKEN, "ADMIN_TOKEN": ADMIN_TOKEN, **settings}))
+        return built[-1]
+    yield build
+    for made in built:  # close the test's pooled connections now, not whenever the app is collected
+        desk = made.extensions.get("wuye")
+        engine = desk.sessions.kw.get("bind") if desk is not None else None
+        if engine is not None:
+            engine.dispose()
 
 
 @pytest.fixture
