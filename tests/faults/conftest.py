@@ -4,6 +4,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy
 
+from storage import estate_queries
+from storage.db import make_sessionmaker, session_scope
+
 from ..conftest import ADMIN_TOKEN, WECHAT_TOKEN, WeChatUser
 from ..fakes.telegram_api import FakeTelegram
 from ..fakes.wechat_api import FakeWeChat
@@ -43,6 +46,8 @@ def stack(postgres_url, nlu_var_dir, tmp_path):
     with engine.begin() as connection:
         connection.exec_driver_sql(f"TRUNCATE {', '.join(t.name for t in Base.metadata.sorted_tables)} "
                                    "RESTART IDENTITY CASCADE")
+    with session_scope(make_sessionmaker(engine)) as session:  # as the migrations leave it: the default estate
+        estate_queries.default_estate(session)
     engine.dispose()
     redis_server = RedisServer(tmp_path)
     with FakeWeChat() as wechat, FakeTelegram() as telegram:
