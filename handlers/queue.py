@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import redis
@@ -149,6 +149,7 @@ class Jobs:
         options = dict(job_id=job_id, retry=Retry(max=retries, interval=[10, 60, 300]) if retries else None,
                        failure_ttl=7 * 24 * 3600, **kwargs)
         queue = self.queue_for(function)
-        if at is not None:
+        if at is not None:  # rq keeps whole seconds and truncates: round up, never early (a 429's wait)
+            at += timedelta(microseconds=(1_000_000 - at.microsecond) % 1_000_000)
             return queue.enqueue_at(at.replace(tzinfo=timezone.utc), function, *args, **options)
         return queue.enqueue(function, *args, **options)
