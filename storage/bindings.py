@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Date, bindparam, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .binding_models import LIVE_STATES, ResidentHouse
+from .db import insert_unless_taken
 from .estate_models import Building, Estate, House, Unit
 from .models import Resident
 
@@ -101,14 +101,7 @@ def live_binding(session: Session, resident_id: int, house_id: int) -> ResidentH
 def add_binding(session: Session, **values) -> ResidentHouse | None:
     """Insert a binding or request; None when the resident already has a live one for that house
     (the partial unique index decides, so two requests at the same moment give one row)."""
-    row = ResidentHouse(**values)
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return None
-    return row
+    return insert_unless_taken(session, ResidentHouse(**values))
 
 
 def binding(session: Session, binding_id: int, lock: bool = False) -> ResidentHouse | None:

@@ -5,10 +5,10 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .binding_models import Campaign, CampaignContact, ResidentHouse
+from .db import insert_unless_taken
 from .estate_models import Building, Estate, House, Unit
 from .models import Resident
 
@@ -33,14 +33,7 @@ def occupied_houses(session: Session, estate_id: int, today: date) -> dict[int, 
 
 def add_campaign(session: Session, **values) -> Campaign | None:
     """A new campaign; None when the estate already has one of this kind and period."""
-    row = Campaign(**values)
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return None
-    return row
+    return insert_unless_taken(session, Campaign(**values))
 
 
 def add_contacts(session: Session, rows: list[dict]) -> dict[int, int]:
