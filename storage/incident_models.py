@@ -83,7 +83,7 @@ class IncidentReport(Base):
     reported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     detached_at: Mapped[datetime | None] = mapped_column(DateTime)
     restore_outbox_id: Mapped[int | None] = mapped_column(Integer)
-    restore_status: Mapped[str | None] = mapped_column(String(16))        # queued | sent | template | phone
+    restore_status: Mapped[str | None] = mapped_column(String(16))        # queued | sent | template | phone | failed | unknown
 
     incident: Mapped[Incident | None] = relationship(back_populates="reports")
 

@@ -37,6 +37,8 @@ def settle(work: Work, row: OutboxMessage, outcome: Outcome) -> str:
         return _outside_window(work, row)
     if isinstance(outcome, Failed):
         row.status, row.last_error = outcome.status, outcome.reason
+        if row.payload.get("incident"):
+            restore.settled(work, row, "failed")  # the household still has to be told: by phone
         return outcome.status
     raise TypeError(f"not an outcome: {outcome!r}")
 
@@ -67,7 +69,10 @@ def _later(work: Work, row: OutboxMessage, retry: Retry) -> str:
     if retry.after_seconds is None and row.attempts > len(waits):
         row.status = "failed"
         log.error("outbox %s (%s %s) failed for good: %s", row.id, row.channel, row.kind, retry.reason)
-        _tell_staff_failed(work, row)
+        if row.payload.get("incident"):
+            restore.settled(work, row, "failed")  # the incident's group phones the household
+        else:
+            _tell_staff_failed(work, row)
         return "failed"
     seconds = retry.after_seconds if retry.after_seconds is not None else waits[min(row.attempts, len(waits)) - 1]
     if retry.after_seconds is not None:

@@ -22,6 +22,10 @@ from . import card, wording
 from .incidents import ATTACHED
 
 BATCH = 200  # households written per transaction
+# Why staff must phone a household about the restore, by how its message was settled.
+PHONE_WHY = {"phone": "超过48小时未在公众号留言，微信无法送达恢复通知",
+             "failed": "的恢复通知多次发送失败",
+             "unknown": "的恢复通知发送时系统中断，无法确认是否送达（为免重复不再自动发送）"}
 
 
 def resolve(work: Work, incident: Incident, actor: str) -> bool:
@@ -72,20 +76,20 @@ def _close_ticket(work: Work, incident: Incident, ticket_id: int | None) -> None
 
 
 def settled(work: Work, row: OutboxMessage, how: str) -> None:
-    """Called by delivery when a restore row is settled: sent, template, or phone (48-hour window closed)."""
+    """Called by delivery when a restore row is settled: sent, template, phone (48-hour window closed),
+    failed (WeChat refused it for good) or unknown (its worker died while sending it)."""
     report = iq.restore_report(work.session, row.id)
     if report is None:
         return
     report.restore_status = how
-    if how not in ("phone", "unknown"):
+    if how not in PHONE_WHY:
         return
     incident = iq.incident(work.session, report.incident_id) if report.incident_id else None
     if incident is not None:
         iq.add_event(work.session, incident, "system", "phone_task", work.now, {"report": report.id})
         chat = card.staff_chat(work.desk.config, incident)
         place = f"{report.building or ''}栋{report.unit or ''}{'单元' if report.unit else ''}{report.room or ''}"
-        why = ("超过48小时未在公众号留言，微信无法送达恢复通知" if how == "phone" else
-               "的恢复通知发送时系统中断，无法确认是否送达（为免重复不再自动发送）")
+        why = PHONE_WHY[how]
         if chat:
             outbox.to_staff(work, chat, f"📞 事件 {incident.code} 已恢复，住户（{place}）{why}，请电话告知住户。")
 

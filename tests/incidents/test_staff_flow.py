@@ -86,6 +86,23 @@ def test_resolution_reaches_every_household_once(build, fake_telegram, fake_wech
     assert len(done) == 2                                   # the attached tickets are done; their 回访 follows
 
 
+def test_a_restore_message_refused_for_good_becomes_a_phone_call(build, fake_telegram, fake_wechat):
+    app, desk = build(DELIVERY_RETRY_SECONDS="0")          # one retry, then the message has failed for good
+    people = Residents(app)
+    for number in range(1, 4):
+        people.report(number, "3")
+    drain(desk)
+    incident = incidents(desk)[0]
+    fake_wechat.fail_next("message/custom/send", -1, "system error", times=100)
+    command(app, fake_telegram, f"/resolve_incident {incident.code}")
+    drain(desk)
+    statuses = sorted(r.restore_status for r in reports(desk, incident.id))
+    assert statuses == ["failed"] * 3                      # settled, not left "queued" forever
+    asked = [m["text"] for m in fake_telegram.sent_to(STAFF_CHAT) if "多次发送失败" in m["text"]]
+    assert len(asked) == 3 and all(incident.code in a and "请电话告知住户" in a for a in asked)
+    assert not [m for m in fake_telegram.sent_to(STAFF_CHAT) if "的回复多次发送失败" in m["text"]]  # said once
+
+
 def test_planned_notice_answers_and_suppresses_tickets(build, fake_telegram, fake_wechat):
     app, desk = build()
     people = Residents(app)
