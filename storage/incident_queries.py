@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .incident_models import Incident, IncidentEvent, IncidentReport
-from .models import Resident
+from .models import Resident, Ticket
 from .queries.tickets import next_code_number
 
 
@@ -187,3 +187,27 @@ def residents_of(session: Session, building: str | None) -> list[Resident]:
     if building is not None:
         query = query.where(Resident.building == building)
     return list(session.scalars(query))
+
+
+def outages_for(session: Session, estate_ids: frozenset[int] | None, statuses: tuple[str, ...],
+                limit: int = 200) -> list[Incident]:
+    """Outages of these statuses in these estates (None: every estate), newest first (the console)."""
+    query = select(Incident).where(Incident.kind == "outage", Incident.status.in_(statuses))
+    if estate_ids is not None:
+        query = query.where(Incident.estate_id.in_(sorted(estate_ids)))
+    return list(session.scalars(query.order_by(Incident.id.desc()).limit(limit)))
+
+
+def count_open_outages(session: Session, estate_ids: frozenset[int] | None) -> int:
+    """Open outages in these estates (None: every estate)."""
+    query = select(func.count()).select_from(Incident).where(Incident.kind == "outage", Incident.status == "open")
+    if estate_ids is not None:
+        query = query.where(Incident.estate_id.in_(sorted(estate_ids)))
+    return session.scalar(query) or 0
+
+
+def ticket_codes(session: Session, ticket_ids: list[int]) -> dict[int, str]:
+    """Ticket id -> code, for the tickets of an incident's households."""
+    if not ticket_ids:
+        return {}
+    return dict(session.execute(select(Ticket.id, Ticket.code).where(Ticket.id.in_(ticket_ids))).all())

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from storage import console_tickets
+from storage import console_tickets, incident_queries
 from storage.console_tickets import TicketQuery
 from storage.db import session_scope
 
@@ -89,4 +89,7 @@ def snapshot(desk: Desk, viewer: Viewer) -> dict:
     with session_scope(desk.sessions) as session:
         return {"live": _live(session, viewer, now), "buckets": _bucket_figures(session, viewer, now),
                 "today": _today(session, desk, viewer),
+                # outages apart from tickets: one power cut is one incident, not hundreds of tickets
+                "incidents": [Figure("open", "进行中事件", incident_queries.count_open_outages(session,
+                                                                                           viewer.estate_ids))],
                 "at": desk.local(now).strftime("%H:%M:%S"), "date": periods.today(desk).isoformat()}

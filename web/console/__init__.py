@@ -23,4 +23,4 @@ def _session_settings(state) -> None:
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)   # a form lives as long as the sign-in it belongs to
 
 
-from . import auth, pages, report_pages  # noqa: E402,F401  (routes register on import)
+from . import auth, incident_pages, pages, report_pages  # noqa: E402,F401  (routes register on import)

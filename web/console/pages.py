@@ -20,7 +20,8 @@ def _figures(snapshot: dict) -> dict:
     def linked(figures):
         return [{**asdict(f), "href": url_for("console.ticket_list", **f.filters)} for f in figures]
     return {**snapshot, "live": linked(snapshot["live"]), "buckets": linked(snapshot["buckets"]),
-            "today": linked(snapshot["today"])}
+            "today": linked(snapshot["today"]),
+            "incidents": [{**asdict(f), "href": url_for("console.incident_list")} for f in snapshot["incidents"]]}
 
 
 @blueprint.get("/")

@@ -70,8 +70,8 @@
       })
       .then(function (data) {
         if (!data) { return; }
-        ["live", "buckets", "today"].forEach(function (group) {
-          data[group].forEach(function (f) {
+        ["live", "buckets", "today", "incidents"].forEach(function (group) {
+          (data[group] || []).forEach(function (f) {
             document.querySelectorAll('[data-figure="' + group + "." + f.key + '"]').forEach(function (el) {
               var target = el.querySelector(".value") || el;
               target.textContent = f.value;
