@@ -195,3 +195,46 @@ def test_reveal_a_phone(browser, server, desk, people):
     assert [(e.ticket_id, e.actor) for e in logged] == [(ticket_id, f"staff:{people['王经理']}:王经理")]
     browser.get(f"{server}/settings")
     shot(browser, "settings")
+
+
+def test_declare_update_and_resolve_an_incident(browser, server, desk, people):
+    from handlers.incidents.incidents import join
+    from storage.incident_models import Incident, IncidentEvent
+    from storage.models import Resident
+
+    link_sign_in(browser, server, desk)
+    assert browser.find_element(By.CSS_SELECTOR, "#open-incidents .value").text == "0"
+    browser.find_element(By.ID, "nav-incidents").click()
+    wait_for(browser, "#declare-form")
+    browser.find_element(By.CSS_SELECTOR, "#incident-category option[value='power']").click()
+    browser.find_element(By.ID, "incident-place").send_keys("3栋")
+    later = lambda hours: (desk.local(desk.now()) + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M")  # noqa
+    browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, "incident-expected"),
+                           later(2))
+    shot(browser, "incidents")
+    browser.find_element(By.ID, "declare-button").click()
+    wait_for(browser, "#resolve-form")
+    (incident,) = rows(desk, Incident)
+    with desk.work() as work:   # a resident reports while it is open
+        resident = Resident(openid="o_browser_incident", building="3", room="1201")
+        work.session.add(resident)
+        work.session.flush()
+        join(work, work.session.get(Incident, incident.id), resident, "停电了", "system", place=("3", "1", "1201"))
+    browser.refresh()
+    assert browser.find_element(By.ID, "households").text == "1"
+    assert "3栋1单元1201" in browser.find_element(By.ID, "household-table").text
+    browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, "new-expected"), later(4))
+    browser.find_element(By.ID, "expected-button").click()
+    wait_for(browser, ".flash")
+    assert browser.find_element(By.ID, "expected").text == desk.local(desk.now() + timedelta(hours=4)).strftime(
+        "%m-%d %H:%M")
+    shot(browser, "incident-open")
+    browser.find_element(By.ID, "resolve-button").click()
+    WebDriverWait(browser, 10).until(when.alert_is_present()).accept()   # 确认已恢复？
+    WebDriverWait(browser, 10).until(lambda b: "已恢复" in b.find_element(By.ID, "incident-status").text)
+    shot(browser, "incident-resolved")
+    assert "标记已恢复" in browser.find_element(By.ID, "events").text
+    me = f"staff:{people['王经理']}:王经理"
+    assert [e.action for e in rows(desk, IncidentEvent) if e.actor == me] == ["opened", "expected_changed", "resolved"]
+    browser.get(server + "/")
+    assert wait_for(browser, "#open-incidents .value").text == "0"
