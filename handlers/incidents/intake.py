@@ -24,10 +24,11 @@ from .kinds import scope
 Address = tuple  # (building, unit, room) as parsed; any of them None
 
 
-def known(turn: Turn, text: str, address: Address, ticket: Ticket | None = None) -> str | None:
+def known(turn: Turn, text: str, address: Address, estate_id: int | None,
+          ticket: Ticket | None = None) -> str | None:
     """The answer when these words report an outage the desk already knows (and the household joins);
-    None when they do not."""
-    found = _read(turn, text, address[0])
+    None when they do not. estate_id: the estate the resident's intake settled on (None: not known yet)."""
+    found = _read(turn, text, address, estate_id, ticket)
     if found is None:
         return None
     outage, estate_id, place = found
@@ -45,9 +46,10 @@ def known(turn: Turn, text: str, address: Address, ticket: Ticket | None = None)
     return None
 
 
-def signal(turn: Turn, text: str, address: Address, ticket: Ticket | None = None) -> str | None:
+def signal(turn: Turn, text: str, address: Address, estate_id: int | None,
+           ticket: Ticket | None = None) -> str | None:
     """Count this report towards an incident of its place; the incident's notice when it opens one."""
-    found = _read(turn, text, address[0])
+    found = _read(turn, text, address, estate_id, ticket)
     if found is None or found[2] is None:
         return None
     outage, estate_id, place = found
@@ -73,12 +75,25 @@ def signal(turn: Turn, text: str, address: Address, ticket: Ticket | None = None
     return wording.notice(turn, incident)
 
 
-def _read(turn: Turn, text: str, building: str | None):
+def _read(turn: Turn, text: str, address: Address, estate_id: int | None, ticket: Ticket | None):
+    """(outage, estate, place) of a report, or None. The estate is the ticket's, else the one the
+    resident's intake settled on (named, the resident's, the only one); never a guess: two estates'
+    3栋 are two places, and a report whose estate is not known yet is asked about like any repair."""
     outage = kinds.read(text)
     if outage is None or not outage.only_outage or turn.resident is None:
         return None
-    estate_id = places.estate_of(turn.desk, turn.session, text)
-    return outage, estate_id, places.place_of(turn, outage, building)
+    if ticket is not None and ticket.estate_id is not None:
+        estate_id, address = ticket.estate_id, (ticket.building or address[0], ticket.unit, ticket.room)
+    if estate_id is None:
+        return None
+    building = places.roster_building(turn, estate_id, address[0] or _own_building(turn, estate_id))
+    return outage, estate_id, places.place_of(outage, building)
+
+
+def _own_building(turn: Turn, estate_id: int) -> str | None:
+    """The resident's stored building, when it is in this estate."""
+    resident = turn.resident
+    return resident.building if resident.estate_id in (None, estate_id) else None
 
 
 def _household(turn: Turn, address: Address) -> Address:
@@ -97,8 +112,9 @@ def _join(turn: Turn, incident: Incident, text: str, address: Address, ticket: T
 REPORTING = frozenset({"repair", "inquiry", "progress", "other", "inform", "greet"})
 
 
-def on_message(turn: Turn, text: str, intent: str, urgent: bool, address: Address) -> str | None:
+def on_message(turn: Turn, text: str, intent: str, urgent: bool, address: Address,
+               estate_id: int | None) -> str | None:
     """A fresh message (not inside a conversation): the incident's or planned notice's answer, or None."""
     if intent not in REPORTING and not urgent:
         return None
-    return known(turn, text, address) or signal(turn, text, address)
+    return known(turn, text, address, estate_id) or signal(turn, text, address, estate_id)

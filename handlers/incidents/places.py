@@ -1,10 +1,11 @@
-"""Which estate a report is about and the estate's incident settings, read in the turn's own transaction.
+"""Where an outage is and the estate's incident settings, read in the turn's own transaction.
 
-The estate is the one the words name (its name, code or an alias), else the default estate (the first
-one, created by migration 0004). The building comes from the NLU entities, else the resident's stored
-address. Names and settings are cached per process and re-read when the company's version number
-changes (one indexed query per message); no second session is opened inside the resident's transaction
-(on SQLite it would wait for the write lock the turn already holds).
+A resident's report takes the estate its intake settled on (the ticket's, the one named, the
+resident's), never a guess from here; a building as written becomes the roster's key. Staff commands
+name their estate (its name, code or an alias), else the default estate (the first one, created by
+migration 0004). Names and settings are cached per process and re-read when the company's version
+number changes (one indexed query per message); no second session is opened inside the resident's
+transaction (on SQLite it would wait for the write lock the turn already holds).
 """
 from __future__ import annotations
 
@@ -61,9 +62,17 @@ def setting(desk: Desk, session: Session, estate_id: int | None, name: str):
     return desk.config[SETTINGS[name]]
 
 
-def place_of(turn: Turn, outage: Outage, building: str | None) -> str | None:
+def roster_building(turn: Turn, estate_id: int, building: str | None) -> str | None:
+    """The roster's key of a building as written (紫荆阁 -> 5), else the building as written."""
+    if not building:
+        return None
+    found = turn.desk.estates.resolve(estate_id, building, None, None, session=turn.session)
+    return found.building if found.building and found.status != "no_building" else building
+
+
+def place_of(outage: Outage, building: str | None) -> str | None:
     """A building key, ESTATE_WIDE, or None when the report does not say where (and the resident has
     no stored address)."""
     if outage.estate_wide:
         return ESTATE_WIDE
-    return building or (turn.resident.building if turn.resident else None)
+    return building

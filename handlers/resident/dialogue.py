@@ -13,7 +13,7 @@ from ..tickets import deadlines, followup
 from ..campaigns import answers as campaign_answers
 from ..campaigns.start import STATE as CAMPAIGN_STATE
 from ..tickets.cards import show_card
-from . import complaint, houses, inquiry, progress, repair, replies, residents, visits
+from . import complaint, houses, inquiry, places, progress, repair, replies, residents, visits
 from .parsed import Parsed
 
 _CANCEL = re.compile(r"^\W*(取消|算了|不用了|不修了|不用修了|不用来了|撤销|撤回|先不修了)")
@@ -116,7 +116,8 @@ def _route(turn: Turn, parsed: Parsed, attachment_ids) -> str:
     if intent == "inform" and parsed.first("category") and (parsed.has_address or parsed.first("phone")):
         intent = "repair"  # a fault with the details around it (我叫王小明 3栋1201 灯不亮 电话…) is a report, not a profile
     address = (parsed.first("building"), parsed.first("unit"), parsed.first("room"))
-    outage = incidents.on_message(turn, parsed.text, intent, parsed.urgent, address)
+    outage = incidents.on_message(turn, parsed.text, intent, parsed.urgent, address,
+                                  places.estate_of(turn, parsed.estate_id))
     if outage is not None:  # an outage the desk knows: answered at once, no ticket of its own
         return outage
     if intent == "repair":

@@ -241,10 +241,10 @@ def _create_or_join(turn: Turn, draft: tickets.Draft, given_up: set[str]):
     """(ticket, tip, None), or with the incident's answer last when it is an outage (known: no ticket)."""
     queries.clear_conversation(turn.session, turn.resident.id)
     words = " ".join(draft.words)
-    if (outage := incidents.known(turn, words, draft.place)) is not None:  # opened while we asked: joined
+    if (outage := incidents.known(turn, words, draft.place, draft.estate_id)) is not None:  # opened while we asked: joined
         return None, None, outage
     ticket, tip = _create(turn, draft, given_up)
-    return ticket, tip, incidents.signal(turn, words, draft.place, ticket)
+    return ticket, tip, incidents.signal(turn, words, draft.place, ticket.estate_id, ticket)
 
 
 def _create(turn: Turn, draft: tickets.Draft, given_up: set[str]):
