@@ -106,6 +106,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INCIDENT_WINDOW_MINUTES", values.minutes, 10, "... within this many minutes open an incident"),
     Setting("INCIDENT_CARD_SECONDS", values.decimal(0, 3600), 15, "an incident card is edited at most this often"),
     Setting("INCIDENT_RESTORE_PER_SECOND", values.decimal(0.1, 1000), 20, "restore messages sent per second"),
+    Setting("INCIDENT_FOLLOWUP_SAMPLE", values.decimal(0, 1), 1, "share of an outage's households asked the 回访 survey"
+            " after it is resolved: 0 none, 0.2 one in five, 1 every household"),
     Setting("PRIVACY_RETENTION_DAYS", values.integer(30), 730, "residents' personal data (names, phones, addresses,"
             " what they wrote) is anonymised this many days after their last contact or their ticket's last change"),
     Setting("BINDING_REVIEW_MINUTES", values.minutes, 480, "service minutes the estate's desk has to approve or refuse"

@@ -21,10 +21,11 @@ SEND_DIGEST = "digest.send"       # the managers' daily digest (job id digest-<d
 REFRESH_ROLLUPS = "console.refresh_rollups"  # the console's daily figures (job id console-rollups-<slot>)
 INCIDENT_CHECK = "incidents.check"       # an incident's deadlines (job ids incident-<id>-ack / -due)
 INCIDENT_RESTORE = "incidents.restore"   # write the restore messages of a resolved incident (incident-<id>-restore)
+INCIDENT_FOLLOWUP = "incidents.followup"  # the 回访 surveys of a resolved incident's households (incident-<id>-followup)
 PURGE_PERSONAL_DATA = "privacy.purge"  # anonymise personal data past its retention, daily (privacy-purge-<date>)
 BINDING_DEADLINE = "bindings.deadline"  # a house binding request not decided in time (job id binding-<id>)
 NAMES = frozenset({DELIVER, FIRE_TIMER, PLAN_TICKET, SEND_DIGEST, REFRESH_ROLLUPS, PURGE_PERSONAL_DATA,
-                   BINDING_DEADLINE, INCIDENT_CHECK, INCIDENT_RESTORE})
+                   BINDING_DEADLINE, INCIDENT_CHECK, INCIDENT_RESTORE, INCIDENT_FOLLOWUP})
 
 # The import paths earlier versions queued jobs under; Redis may still hold them after an upgrade.
 LEGACY_NAMES = {

@@ -14,6 +14,7 @@ from .jobs import RegistryJob
 from .console import jobs as console_jobs
 from .delivery import send as delivery  # noqa: F401  (its job registers itself)
 from .incidents import alerts as incident_alerts, restore as incident_restore  # noqa: F401  (their jobs register)
+from .incidents import followups as incident_followups  # noqa: F401  (its job registers itself)
 from .privacy import jobs as privacy_jobs
 from .bindings import deadline as binding_deadlines
 from .tickets import deadlines, digest, timers  # noqa: F401  (timers: its job registers itself)

@@ -69,6 +69,7 @@ class IncidentReport(Base):
     __table_args__ = (
         UniqueConstraint("incident_id", "resident_id", name="uq_incident_reports_household"),
         Index("ix_incident_reports_signal", "scope", "reported_at"),
+        Index("ix_incident_reports_followup", "incident_id", "followup_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +85,12 @@ class IncidentReport(Base):
     detached_at: Mapped[datetime | None] = mapped_column(DateTime)
     restore_outbox_id: Mapped[int | None] = mapped_column(Integer)
     restore_status: Mapped[str | None] = mapped_column(String(16))        # queued | sent | template | phone | failed | unknown
+    # 回访 of the household once the outage is over: skipped (not sampled, or the estate's policy),
+    # ticket (its ticket's own survey), due (at followup_at), sent, answered, phone
+    followup_status: Mapped[str | None] = mapped_column(String(16))
+    followup_at: Mapped[datetime | None] = mapped_column(DateTime)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    feedback: Mapped[str | None] = mapped_column(Text)
 
     incident: Mapped[Incident | None] = relationship(back_populates="reports")
 

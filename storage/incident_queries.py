@@ -211,3 +211,25 @@ def ticket_codes(session: Session, ticket_ids: list[int]) -> dict[int, str]:
     if not ticket_ids:
         return {}
     return dict(session.execute(select(Ticket.id, Ticket.code).where(Ticket.id.in_(ticket_ids))).all())
+
+
+def followups_due(session: Session, incident_id: int, now: datetime,
+                  limit: int) -> list[tuple[IncidentReport, Resident]]:
+    """Households of an incident whose 回访 is due, with their residents, locked (a second job skips them)."""
+    return list(session.execute(select(IncidentReport, Resident).join(Resident, Resident.id == IncidentReport.resident_id)
+                                .where(IncidentReport.incident_id == incident_id,
+                                       IncidentReport.followup_status == "due", IncidentReport.followup_at <= now)
+                                .order_by(IncidentReport.id).limit(limit)
+                                .with_for_update(of=IncidentReport, skip_locked=True)))
+
+
+def next_followup(session: Session, incident_id: int) -> datetime | None:
+    """When the next 回访 of an incident's households is due (None: none waiting)."""
+    return session.scalar(select(func.min(IncidentReport.followup_at)).where(
+        IncidentReport.incident_id == incident_id, IncidentReport.followup_status == "due"))
+
+
+def report(session: Session, report_id: int, lock: bool = False) -> IncidentReport | None:
+    """A household's report by id."""
+    query = select(IncidentReport).where(IncidentReport.id == report_id)
+    return session.scalars(query.with_for_update() if lock else query).one_or_none()

@@ -19,7 +19,7 @@ from storage.models import OutboxMessage
 
 from .. import jobs
 from ..desk import Work
-from ..incidents import restore
+from ..incidents import followups, restore
 from ..notices import Failed, Outcome, OutsideWindow, Retry, Sent
 from ..outbox import RESIDENTS, fresh_job_id, to_resident, to_staff
 from ..tickets.routing import staff_chat_for
@@ -99,7 +99,9 @@ def _outside_window(work: Work, row: OutboxMessage) -> str:
             restore.settled(work, row, "template")
         return "fallback to template"
     row.status, row.last_error = "fallback", "45015: phone task created"
-    if row.payload.get("incident"):
+    if row.payload.get("incident_followup"):
+        followups.settled(work, row)
+    elif row.payload.get("incident"):
         restore.settled(work, row, "phone")
     if ticket is not None:
         _phone_instead(work, row, ticket)

@@ -18,7 +18,7 @@ from storage.models import OutboxMessage
 from .. import jobs, outbox
 from ..desk import Desk, Work
 from ..tickets import deadlines
-from . import card, wording
+from . import card, followups, wording
 from .incidents import ATTACHED
 
 BATCH = 200  # households written per transaction
@@ -51,6 +51,7 @@ def broadcast(desk: Desk, incident_id: int) -> str:
                 return "not resolved"
             batch = iq.unrestored(work.session, incident_id)[:BATCH]
             pace = 1 / desk.config["INCIDENT_RESTORE_PER_SECOND"]
+            chosen = followups.sample(work, incident) if batch else set()
             for report, resident in batch:
                 row = outbox.to_resident(work, resident.openid, wording.restored(work, incident),
                                          ticket_id=report.ticket_id, actor="system", hold=True)
@@ -60,7 +61,9 @@ def broadcast(desk: Desk, incident_id: int) -> str:
                 work.later(jobs.DELIVER, row.id, job_id=outbox.job_id(row.id), retries=0,
                            at=work.now + timedelta(seconds=(written + 1) * pace))
                 written += 1
+                followups.decide(work, incident, report, report.id in chosen)   # before its ticket plans one
                 _close_ticket(work, incident, report.ticket_id)
+            followups.schedule(work, incident)
         if len(batch) < BATCH:
             return f"{written} restore messages"
 
@@ -102,6 +105,8 @@ def recover(desk: Desk) -> None:
                 continue
             if incident.status == "resolved" and iq.unrestored(work.session, incident.id):
                 work.later(jobs.INCIDENT_RESTORE, incident.id, job_id=f"incident-{incident.id}-restore", retries=3)
+            elif incident.status == "resolved":
+                followups.schedule(work, incident)   # surveys still waiting
             elif incident.status == "open":
                 for name, at in (("ack", incident.opened_at + desk.minutes("SLA_URGENT_ACCEPT_MINUTES")),
                                  ("due", incident.expected_at)):

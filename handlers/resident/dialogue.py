@@ -8,7 +8,7 @@ from nlu.text import fold
 from storage import queries
 
 from ..desk import Turn
-from ..incidents import intake as incidents
+from ..incidents import followups as incident_followups, intake as incidents
 from ..tickets import deadlines, followup
 from ..campaigns import answers as campaign_answers
 from ..campaigns.start import STATE as CAMPAIGN_STATE
@@ -88,6 +88,8 @@ def _continue(turn: Turn, state, parsed: Parsed, attachment_ids) -> str | None:
         return campaign_answers.answered(turn, slots, parsed)  # None: not an answer, the survey stays open
     if state.state == followup.STATE:
         return followup.answered(turn, slots, parsed.text)  # None: not an answer, the survey stays open
+    if state.state == incident_followups.STATE:
+        return incident_followups.answered(turn, slots, parsed.text)  # None: the survey stays open
     queries.clear_conversation(turn.session, turn.resident.id)
     if state.state == "complaint":
         return complaint.start(turn, parsed)

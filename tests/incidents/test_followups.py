@@ -1,0 +1,92 @@
+"""回访 after an outage: one survey per household (its ticket's, or the incident's for a household that
+joined without one), never more; sampled by the estate's incident_followup_sample; none when the
+estate's followup_policy is never; an answer "still broken" becomes a repair ticket."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from handlers.estates.settings import SettingsStore
+from handlers.incidents import followups, restore
+from storage.models import DEFAULT_ESTATE_ID, Timer
+
+from .conftest import Residents, command, drain, incidents, reports, tickets
+
+FAST = {"FOLLOWUP_DELAY_MINUTES": 0}
+
+
+def _setting(desk, name: str, value) -> None:
+    """Change an estate setting the way `wuye estate set` does."""
+    SettingsStore(desk.sessions, desk.config).change(DEFAULT_ESTATE_ID, "default", name, value, "test")
+    desk.settings.freshness.expire()
+
+
+def _outage(app, desk, fake_telegram, households: int):
+    """An outage of 3栋 reported by this many households (the first two become tickets), resolved."""
+    people = Residents(app)
+    for number in range(1, households + 1):
+        people.report(number, "3")
+    [incident] = incidents(desk)
+    assert incident.households == households
+    command(app, fake_telegram, f"/resolve_incident {incident.code}")
+    drain(desk)
+    return people, incident
+
+
+def _surveys(fake_wechat, households: int) -> dict[int, int]:
+    """Household number -> how many surveys (回访) it was sent."""
+    return {n: sum("打个分" in m.get("content", "") for m in fake_wechat.sent_to(f"o_household_{n:04d}"))
+            for n in range(1, households + 1)}
+
+
+def test_every_household_is_surveyed_once_whether_it_had_a_ticket_or_not(build, fake_telegram, fake_wechat):
+    app, desk = build(**FAST)
+    _people, incident = _outage(app, desk, fake_telegram, 4)
+    assert _surveys(fake_wechat, 4) == {1: 1, 2: 1, 3: 1, 4: 1}
+    with_ticket = {r.resident_id for r in reports(desk, incident.id) if r.ticket_id}
+    assert len(with_ticket) == 2 and {r.followup_status for r in reports(desk, incident.id)} == {"ticket", "sent"}
+    restore.broadcast(desk, incident.id)       # the jobs run again (a retry, a restarted worker): nothing more
+    followups.send(desk, incident.id)
+    drain(desk)
+    assert _surveys(fake_wechat, 4) == {1: 1, 2: 1, 3: 1, 4: 1}
+
+
+def test_the_estates_sample_decides_how_many_households_are_asked(build, fake_telegram, fake_wechat):
+    app, desk = build(**FAST)
+    _setting(desk, "incident_followup_sample", "0.5")
+    _people, incident = _outage(app, desk, fake_telegram, 6)
+    asked = _surveys(fake_wechat, 6)
+    assert sorted(asked.values()) == [0, 0, 0, 1, 1, 1]
+    statuses = [r.followup_status for r in reports(desk, incident.id)]
+    assert statuses.count("skipped") == 3
+    skipped_tickets = {r.ticket_id for r in reports(desk, incident.id) if r.ticket_id and r.followup_status == "skipped"}
+    assert all(t.followup_status == "not_sampled" for t in tickets(desk) if t.id in skipped_tickets)
+
+
+def test_no_survey_when_the_sample_is_zero_or_the_policy_is_never(build, fake_telegram, fake_wechat):
+    app, desk = build(**FAST)
+    _setting(desk, "incident_followup_sample", "0")
+    _people, incident = _outage(app, desk, fake_telegram, 3)
+    assert _surveys(fake_wechat, 3) == {1: 0, 2: 0, 3: 0}
+    with desk.sessions() as session:
+        kinds = set(session.scalars(select(Timer.kind).where(Timer.ticket_id.in_([t.id for t in tickets(desk)]))))
+    assert not any(kind.startswith("followup") for kind in kinds)
+    assert [t.status for t in tickets(desk)] == ["done", "done"]
+
+
+def test_policy_never_asks_nobody(build, fake_telegram, fake_wechat):
+    app, desk = build(**FAST)
+    _setting(desk, "followup_policy", "never")
+    _outage(app, desk, fake_telegram, 3)
+    assert _surveys(fake_wechat, 3) == {1: 0, 2: 0, 3: 0}
+
+
+def test_answers_are_recorded_and_still_broken_becomes_a_ticket(build, fake_telegram, fake_wechat):
+    app, desk = build(**FAST)
+    people, incident = _outage(app, desk, fake_telegram, 4)
+    before = len(tickets(desk))
+    assert "感谢您的评价" in people.user(3).say("5")
+    reply = people.user(4).say("还是不行，家里没电")
+    assert "BX-" in reply and len(tickets(desk)) == before + 1
+    answered = {r.feedback: r.rating for r in reports(desk, incident.id) if r.followup_status == "answered"}
+    assert set(answered) == {"5", "还是不行，家里没电"} and answered["5"] == 5
+    assert tickets(desk)[-1].estate_id == incident.estate_id and tickets(desk)[-1].building == "3"
