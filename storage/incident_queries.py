@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .incident_models import Incident, IncidentEvent, IncidentReport
 from .models import Resident, Ticket
+from .queries._sql import adopt, run
 from .queries.tickets import next_code_number
 
 
@@ -36,17 +37,21 @@ def open_outage(session: Session, scope: str, lock: bool = False) -> Incident | 
     return session.scalars(query.with_for_update() if lock else query).first()
 
 
-def open_outages_of(session: Session, scopes: list[str]) -> list[Incident]:
-    """Open outages of any of these scopes (a building's and the estate's)."""
-    return list(session.scalars(select(Incident).where(Incident.scope.in_(scopes), Incident.status == "open",
-                                                       Incident.kind == "outage").order_by(Incident.id)))
+_I = Incident.__table__.c
+# The resident's hot path (every outage report): a planned notice covering now first, else the oldest open
+# outage, of any of the scopes, in one table-level statement adopted as an ORM object (see queries/_sql).
+_CURRENT = (select(Incident.__table__)
+            .where(_I.scope.in_(bindparam("scopes", expanding=True)), _I.status == "open",
+                   or_(_I.kind == "outage", and_(_I.kind == "planned", _I.starts_at <= bindparam("now"),
+                                                 _I.ends_at >= bindparam("now"))))
+            .order_by(case((_I.kind == "planned", 0), else_=1), _I.id).limit(1))
 
 
-def planned_now(session: Session, scopes: list[str], now: datetime) -> Incident | None:
-    """A planned notice of one of these scopes that covers this moment."""
-    return session.scalars(select(Incident).where(Incident.kind == "planned", Incident.status == "open",
-                                                  Incident.scope.in_(scopes), Incident.starts_at <= now,
-                                                  Incident.ends_at >= now).order_by(Incident.id)).first()
+def current(session: Session, scopes: list[str], now: datetime) -> Incident | None:
+    """What residents of these scopes are told now: the planned notice covering this moment, else the
+    oldest open outage."""
+    row = run(session, _CURRENT, {"scopes": scopes, "now": now}).first()
+    return adopt(session, Incident, row) if row is not None else None
 
 
 def incident(session: Session, incident_id: int, lock: bool = False) -> Incident | None:
