@@ -16,6 +16,7 @@ import cProfile
 import io
 import os
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -31,7 +32,7 @@ from benchmarks.burst import TOKEN, _database, messages, signed  # noqa: E402
 REDIS = os.environ.get("WUYE_BENCH_REDIS", "redis://127.0.0.1:6379/6")
 
 
-def build(database: str):
+def build(database: str, var_dir: str):
     """The app as the burst benchmark configures it, on a migrated database."""
     from app import create_app
     from storage.migrate import upgrade
@@ -40,7 +41,7 @@ def build(database: str):
     upgrade(engine)
     engine.dispose()
     return create_app({"DATABASE_URL": database, "REDIS_URL": REDIS, "WECHAT_TOKEN": TOKEN, "ADMIN_TOKEN": "bench",
-                       "VAR_DIR": os.environ.get("WUYE_BENCH_VAR", tempfile.mkdtemp(prefix="wuye-profile-")),
+                       "VAR_DIR": var_dir,
                        "TELEGRAM_STAFF_CHAT_ID": "-1001", "TELEGRAM_MANAGER_CHAT_IDS": "-1009",
                        "TELEGRAM_GROUP_ROUTES": "electricity,water,lift,drain=-1002;complaint=-1003"})
 
@@ -63,8 +64,9 @@ def main() -> None:
     parser.add_argument("--dump", help="also write the profile to this file (python -m pstats FILE)")
     args = parser.parse_args()
     admin, name, database = _database()
+    var_dir = tempfile.mkdtemp(prefix="wuye-profile-")   # the NLU model is trained into it
     try:
-        app = build(database)
+        app = build(database, var_dir)
         # one plan (message ids are unique within it): warm-up, an unprofiled half, a profiled half
         total = args.warmup + 2 * args.messages
         plan = signed(messages(total, max(60, total // 3), 0.03), 0.1)
@@ -90,6 +92,7 @@ def main() -> None:
               f"profiled: {len(profiled)} requests ({ok} answered 200), {cpu / len(profiled) * 1000:.2f} ms CPU each")
         app.extensions["wuye"].sessions.kw["bind"].dispose()
     finally:
+        shutil.rmtree(var_dir, ignore_errors=True)
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
         admin.dispose()
