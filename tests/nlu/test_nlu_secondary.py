@@ -23,6 +23,33 @@ def test_plain_messages_have_no_secondary_intent(nlu, text):
     assert "secondary_intent" in result and result["secondary_intent"] is None
 
 
+@pytest.mark.parametrize("text", [
+    "我家宽带一直掉线 打了运营商电话说是小区机房的问题 麻烦物业配合尽快修好",   # a call to someone else
+    "今年冬天我家暖气一直不太热 麻烦派师傅上门看看",                           # 一直 describes the fault
+    "热水器昨天冒过一次烟 后来就再也没冒 现在打不着 请师傅来看看",
+    "厨房水槽堵了 自己通了好几次都不行 麻烦派人来通一下",                        # tries of one's own
+    "卫生间漏水都三天了 麻烦派人来修",                                          # how long, nobody told yet
+])
+def test_a_fault_described_without_blaming_the_handling_has_no_secondary_intent(nlu, text):
+    result = nlu.parse(text)
+    assert result["intent"]["name"] == "repair" and result["secondary_intent"] is None
+
+
+@pytest.mark.parametrize("text", [
+    "储藏室墙角好多白蚁 报修了一直不派人来看 8号楼102",
+    "上个月报修卫生间渗水 来看了一次就再也没有消息了 现在墙纸都掉了 请尽快处理",
+    "报修都三天了 卫生间还在漏水 麻烦派人来修",                                  # waiting once the desk was told
+])
+def test_waiting_after_a_report_is_blame(nlu, text):
+    result = nlu.parse(text)
+    assert result["intent"]["name"] == "repair" and result["secondary_intent"]["name"] == "complaint"
+
+
+def test_renovation_and_warranty_are_no_request_for_a_repair():
+    assert not rules._FIX.search("隔壁装修砸墙") and not rules._FIX.search("过了保修期")
+    assert rules._FIX.search("麻烦来修一下")
+
+
 def test_a_complaint_that_names_a_fault_to_fix_carries_a_repair(nlu):
     result = nlu.parse("我对物业的管理很不满意，保安经常在岗亭睡觉，垃圾两天才清一次，物业费却年年涨。"
                        "另外我们单元的门禁坏了，麻烦派人来修一下。")
