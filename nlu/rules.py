@@ -83,6 +83,10 @@ def emergency_intent(intent: str, folded: str) -> str:
     return "repair"
 
 
+# A fault left as it is: named in a complaint, it still waits to be fixed (楼道灯坏了半个月都没人换).
+_NEGLECTED = re.compile(r"没人(来|修(?!剪)|换|处理)|无人(修(?!剪)|处理)|到现在还|至今还|还(横|歪|堵|坏|漏)在")
+
+
 def _blames(folded: str) -> bool:
     """True when a repair's writer blames the handling of the fault, not just describes the fault."""
     if _BLAME.search(folded):
@@ -95,7 +99,7 @@ def secondary(intent: str, folded: str, categories: set[str], ranked: dict[str, 
     """The second intent of the three a message clearly carries, or None."""
     if intent == "repair" and _blames(folded):
         return "complaint"
-    if intent == "complaint" and _fault_now(folded, categories) and _FIX.search(folded) \
+    if intent == "complaint" and _fault_now(folded, categories) and (_FIX.search(folded) or _NEGLECTED.search(folded)) \
             and not _pattern_only(folded) and ranked.get("repair", 0) > .05:
         return "repair"
     return None

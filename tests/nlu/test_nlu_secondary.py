@@ -63,3 +63,17 @@ def test_the_rule_keeps_a_pattern_of_failures_a_complaint():
     specific = "电梯又坏了，三天了没人来修，赶紧派人来"
     assert rules.primary("complaint", specific, {"lift"}, {"complaint": 0.5, "repair": 0.4}) == "repair"
     assert rules.primary("complaint", specific, {"lift"}, {"complaint": 0.9, "repair": 0.05}) == "complaint"
+
+
+@pytest.mark.parametrize("text", [
+    "保洁天天偷懒 物业费还涨价 我们单元的楼道灯坏了两周了没人换 这就是你们的服务？",
+    "你们物业太不负责了 小区门口的井盖松动到现在还没人处理 每天晃来晃去",
+])
+def test_a_complaint_naming_a_fault_left_as_it_is_carries_a_repair(nlu, text):
+    result = nlu.parse(text)
+    assert result["intent"]["name"] == "complaint" and result["secondary_intent"]["name"] == "repair"
+
+
+def test_neglect_of_greening_is_no_fault_to_fix(nlu):
+    result = nlu.parse("物业管理一塌糊涂 保安天天睡觉 绿化没人修剪 你们对得起物业费吗")
+    assert result["intent"]["name"] == "complaint" and result["secondary_intent"] is None
