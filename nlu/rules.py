@@ -83,6 +83,10 @@ def emergency_intent(intent: str, folded: str) -> str:
     return "repair"
 
 
+# A fix asked for now, as a complaint's second request: 报修 and 修完 in the history of a complaint about a
+# charge or a worker ask for nothing.
+_ASK_FIX = re.compile(r"(请(?!问)|麻烦|尽快|赶紧|马上|立即|立刻|希望|要求|务必|抓紧|快点?)\S{0,8}?"
+                      r"((?<![维装保报])修|处理|来看|看看|换|疏通|弄好|派|上门)|派人|派个|修一下|来修|给修")
 # A fault left as it is: named in a complaint, it still waits to be fixed (楼道灯坏了半个月都没人换).
 _NEGLECTED = re.compile(r"没人(来|修(?!剪)|换|处理)|无人(修(?!剪)|处理)|到现在还|至今还|还(横|歪|堵|坏|漏)在")
 
@@ -99,7 +103,7 @@ def secondary(intent: str, folded: str, categories: set[str], ranked: dict[str, 
     """The second intent of the three a message clearly carries, or None."""
     if intent == "repair" and _blames(folded):
         return "complaint"
-    if intent == "complaint" and _fault_now(folded, categories) and (_FIX.search(folded) or _NEGLECTED.search(folded)) \
+    if intent == "complaint" and _fault_now(folded, categories) and (_ASK_FIX.search(folded) or _NEGLECTED.search(folded)) \
             and not _pattern_only(folded) and ranked.get("repair", 0) > .05:
         return "repair"
     return None

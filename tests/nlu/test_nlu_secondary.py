@@ -77,3 +77,11 @@ def test_a_complaint_naming_a_fault_left_as_it_is_carries_a_repair(nlu, text):
 def test_neglect_of_greening_is_no_fault_to_fix(nlu):
     result = nlu.parse("物业管理一塌糊涂 保安天天睡觉 绿化没人修剪 你们对得起物业费吗")
     assert result["intent"]["name"] == "complaint" and result["secondary_intent"] is None
+
+
+def test_a_past_repair_in_a_complaint_about_its_charge_asks_for_no_repair():
+    # 报修 and 上门 tell the story of a finished repair; nothing is asked to be fixed now.
+    charged = "上个月热水器漏水我报修了，师傅上门换了一个阀门，收了我两百八十元也不给收据。请问这个收费是按什么标准？多收的钱请退给我。"
+    assert rules.secondary("complaint", charged, {"water"}, {"complaint": 0.7, "repair": 0.2}) is None
+    asked = "保安上班玩手机，保洁也不认真。另外单元门口的灯坏了，请尽快派人来换一下。"
+    assert rules.secondary("complaint", asked, {"public_facility"}, {"complaint": 0.7, "repair": 0.2}) == "repair"
