@@ -19,6 +19,8 @@ _FIX = re.compile(r"(?<![维装保])修(?!剪|建|改)|来看|看看|看一下|�
                   r"快来|上门|来人")
 # Blame on the handling of this fault: waiting, repeated reports, repairs that did not hold.
 _N = r"(\d+|[一二两三四五六七八九十几半]+|好几|多)"
+# Telling the desk, counted: twice is a repeated report, once (报修了一次) is only a report.
+_TOLD = r"(报修|报了|报过|反映了?|反映过|说了|说过|打了|打过|催了|催过|协调了|来看过)"
 # "一直不/一直没" and "再也没" blame only the people (一直没人来), not the fault itself (暖气一直不太热, 再也没冒);
 # a call counts only when it was repeated (打了三次电话), not a call to the gas company.
 _BLAME = re.compile(r"没人来|没人管|没人修|没人理|没人处理|没人换|还没(来|修|人|有人)|一直没(人|来|派|修|处理|回|动静|解决|管|答复|反馈)|"
@@ -26,7 +28,7 @@ _BLAME = re.compile(r"没人来|没人管|没人修|没人理|没人处理|没�
                     r"(进展|动静|回音|下文|回应).{0,3}没有?|没有?(任何)?(进展|动静|回音|下文|回应)|拖了|拖着|拖到|"
                     r"一拖再拖|敷衍|应付|管不管|不管了|什么服务|不作为|石沉大海|踢皮球|结单|摆设|等于没修|白修|白跑|修得什么|"
                     r"(修|刚修|报过|反映过).{0,10}又|又.{0,8}(刚修|刚报)|又这样|认真点|排到什么时候|"
-                    rf"(报修|报了|反映了?|说了|打了|催了|协调了|来看过)(\s*{_N})?.{{0,4}}(次|遍|回)|(打了|打过)\s*{_N}.{{0,3}}电话")
+                    rf"{_TOLD}.{{0,3}}?(?<![一1])(?!一次|一遍|一回|1次)({_N}|多少)\s*(次|遍|回)|(打了|打过)\s*{_N}.{{0,3}}电话")
 # How long a fault has lasted, or how often something was tried, blames the handling only when the desk
 # was told about it: "漏水都三天了" or "自己通了好几次都不行" alone describe the fault, not the service.
 _WAITING = re.compile(rf"到现在(还|也|都)|{_N}(次|遍|回)(了|都|还)|都{_N}(天|周|个星期|个礼拜|个月)了|"
