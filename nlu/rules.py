@@ -23,11 +23,11 @@ _N = r"(\d+|[一二两三四五六七八九十几半]+|好几|多)"
 _TOLD = r"(报修|报了|报过|反映了?|反映过|说了|说过|打了|打过|催了|催过|协调了|来看过)"
 # "一直不/一直没" and "再也没" blame only the people (一直没人来), not the fault itself (暖气一直不太热, 再也没冒);
 # a call counts only when it was repeated (打了三次电话), not a call to the gas company.
-_BLAME = re.compile(r"没人来|没人管|没人修|没人理|没人处理|没人换|还没(来|修|人|有人)|一直没(人|来|派|修|处理|回|动静|解决|管|答复|反馈)|"
+_BLAME = re.compile(r"没人来|没人管|没人修|没人理|没人处理|没人换|还没(来(?!得及)|修|人|有人)|一直没(人|来|派|修|处理|回(复|应|音|话|电)|动静|解决|管|答复|反馈)|"
                     r"一直不(来|派|修|处理|管|回|解决|理)|再也没有?(人|来|回|消息|动静)|"
                     r"(进展|动静|回音|下文|回应).{0,3}没有?|没有?(任何)?(进展|动静|回音|下文|回应)|拖了|拖着|拖到|"
-                    r"一拖再拖|敷衍|应付|管不管|不管了|什么服务|不作为|石沉大海|踢皮球|结单|摆设|等于没修|白修|白跑|修得什么|"
-                    r"(修|刚修|报过|反映过).{0,10}又|又.{0,8}(刚修|刚报)|又这样|认真点|排到什么时候|"
+                    r"一拖再拖|敷衍|应付(?!款|费|金额|的钱)|管不管|不管了|什么服务|不作为|石沉大海|踢皮球|结单|摆设|等于没修|白修|白跑|修得什么|"
+                    r"((?<![维装保报])修|报过|反映过).{0,10}又|又.{0,8}(刚修|刚报)|又这样|认真点|排到什么时候|"
                     rf"{_TOLD}.{{0,3}}?(?<![一1])(?!一次|一遍|一回|1次)({_N}|多少)\s*(次|遍|回)|(打了|打过)\s*{_N}.{{0,3}}电话")
 # How long a fault has lasted, or how often something was tried, blames the handling only when the desk
 # was told about it: "漏水都三天了" or "自己通了好几次都不行" alone describe the fault, not the service.
@@ -37,7 +37,8 @@ _REPORTED = re.compile(r"报修|报了|报过|反映|投诉|打了?电话|打过
                        r"登记|提交|留言|工单|单号|上次|上回|物业说|你们说|说是|说在等|等配件|(你们|你哋|物业)到底|找.{0,6}(次|遍|回)")
 # "还是坏的" is blame only after something was done about it (修过, 报过).
 _STILL = re.compile(r"还是(坏|不|没|漏|堵|黑|刷)")
-_DONE_BEFORE = re.compile(r"修|报|反映|说了|来过|看过|换过")
+# Something was done or said about the fault before: 维修/装修 and 报警/报告 are no such thing.
+_DONE_BEFORE = re.compile(r"(?<![维装保])修(过|了|好|完)|报修|报过|报了|反映|说了|说过|来过|看过|换过|修过")
 # A pattern of failures, as opposed to one fault waiting now.
 _PATTERN = re.compile(r"频发|频繁|经常|老是|总是|三天两头|隔三差五|动不动|几乎每|每个月都|年年|屡次|一年.{0,6}(\d+|[一二三四五六七八九十几]+)次")
 _NOW = re.compile(r"现在|还是|至今|到现在|到今天|今天|还没|一直没|仍然|依然|还在")
@@ -90,7 +91,7 @@ def emergency_intent(intent: str, folded: str) -> str:
 _ASK_FIX = re.compile(r"(请(?!问)|麻烦|尽快|赶紧|马上|立即|立刻|希望|要求|务必|抓紧|快点?)\S{0,8}?"
                       r"((?<![维装保报])修|处理|来看|看看|换|疏通|弄好|派|上门)|派人|派个|修一下|来修|给修")
 # A fault left as it is: named in a complaint, it still waits to be fixed (楼道灯坏了半个月都没人换).
-_NEGLECTED = re.compile(r"没人(来|修(?!剪)|换|处理)|无人(修(?!剪)|处理)|到现在还|至今还|还(横|歪|堵|坏|漏)在")
+_NEGLECTED = re.compile(r"没人(来|修(?!剪)|换|处理)|无人(修(?!剪)|处理)|(到现在|至今)(还|也|都)?(没|在|是|坏|漏|堵|不亮)|还(横|歪|堵|坏|漏)在")
 
 
 def _blames(folded: str) -> bool:

@@ -86,3 +86,13 @@ def test_a_past_repair_in_a_complaint_about_its_charge_asks_for_no_repair():
     assert rules.secondary("complaint", charged, {"water"}, {"complaint": 0.7, "repair": 0.2}) is None
     asked = "保安上班玩手机，保洁也不认真。另外单元门口的灯坏了，请尽快派人来换一下。"
     assert rules.secondary("complaint", asked, {"public_facility"}, {"complaint": 0.7, "repair": 0.2}) == "repair"
+
+
+@pytest.mark.parametrize("folded", [
+    "厨房水管爆了 我还没来得及关总阀 快派人来",             # 还没来得及 is not 还没来
+    "去年装修时改过水管 今年又开始渗水 麻烦来看看",          # 装修…又 is no repair that failed
+    "我一直没回家 今天回来发现卫生间漏水了 请派人来修",      # 一直没回 is the writer, not the desk
+    "热水器还是不太热 上周小区搞消防演习报警器响了",          # 报警 is no report of the fault
+])
+def test_words_that_only_look_like_blame_are_not_blame(folded):
+    assert not rules._blames(folded)
