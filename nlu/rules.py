@@ -91,7 +91,7 @@ def emergency_intent(intent: str, folded: str) -> str:
 _ASK_FIX = re.compile(r"(请(?!问)|麻烦|尽快|赶紧|马上|立即|立刻|希望|要求|务必|抓紧|快点?)\S{0,8}?"
                       r"((?<![维装保报])修|处理|来看|看看|换|疏通|弄好|派|上门)|派人|派个|修一下|来修|给修")
 # A fault left as it is: named in a complaint, it still waits to be fixed (楼道灯坏了半个月都没人换).
-_NEGLECTED = re.compile(r"没人(来|修(?!剪)|换|处理)|无人(修(?!剪)|处理)|(到现在|至今)(还|也|都)?(没|在|是|坏|漏|堵|不亮)|还(横|歪|堵|坏|漏)在")
+_NEGLECTED = re.compile(r"没人(来|修(?!剪)|换|处理)|无人(修(?!剪)|处理)|到现在还|至今还|还(横|歪|堵|坏|漏)在")
 
 
 def _blames(folded: str) -> bool:

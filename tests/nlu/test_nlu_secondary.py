@@ -96,3 +96,9 @@ def test_a_past_repair_in_a_complaint_about_its_charge_asks_for_no_repair():
 ])
 def test_words_that_only_look_like_blame_are_not_blame(folded):
     assert not rules._blames(folded)
+
+
+def test_a_claim_left_unanswered_is_no_fault_left_as_it_is():
+    # 至今没有结果 speaks of compensation for a past burst pipe, not of a fault still waiting.
+    folded = "去年水管爆裂的赔偿至今没有结果 一直说保险公司在审核 我们的损失谁来承担"
+    assert rules.secondary("complaint", folded, {"water"}, {"complaint": 0.8, "repair": 0.1}) is None
