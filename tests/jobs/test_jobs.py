@@ -38,14 +38,15 @@ def _queue_the_old_way(desk, name: str, *args, job_id: str | None = None):
 
 def test_every_name_has_a_function_and_every_old_name_a_new_one():
     assert jobs.NAMES == {jobs.DELIVER, jobs.FIRE_TIMER, jobs.PLAN_TICKET, jobs.SEND_DIGEST, jobs.REFRESH_ROLLUPS,
-                          jobs.PURGE_PERSONAL_DATA, jobs.BINDING_DEADLINE, jobs.INCIDENT_CHECK, jobs.INCIDENT_RESTORE}
+                          jobs.PURGE_PERSONAL_DATA, jobs.BINDING_DEADLINE, jobs.INCIDENT_CHECK, jobs.INCIDENT_RESTORE,
+                          jobs.INCIDENT_FOLLOWUP}
     for name in jobs.NAMES | set(jobs.LEGACY_NAMES):
         assert callable(jobs.function(name))  # the worker module registered them all
     # every job that earlier versions queued keeps a name (the console's, the privacy purge's, the binding
     # deadline's and the incidents' jobs are newer than dotted names)
     assert set(jobs.LEGACY_NAMES.values()) == jobs.NAMES - {jobs.REFRESH_ROLLUPS, jobs.PURGE_PERSONAL_DATA,
                                                              jobs.BINDING_DEADLINE, jobs.INCIDENT_CHECK,
-                                                             jobs.INCIDENT_RESTORE}
+                                                             jobs.INCIDENT_RESTORE, jobs.INCIDENT_FOLLOWUP}
     with pytest.raises(LookupError):
         jobs.function("handlers.nothing.here")
     with pytest.raises(ValueError):
