@@ -36,7 +36,7 @@ def _signed_in() -> tuple[viewers.Viewer | None, str | None]:
     if not signin.session_current(session.get(SINCE), desk.now(), desk.config["CONSOLE_SESSION_MINUTES"]):
         return None, "expired"
     with desk.sessions() as db:
-        found = viewers.load(db, staff_id)
+        found = viewers.load(desk, db, staff_id)
     return (found, None) if found else (None, "refused")
 
 
