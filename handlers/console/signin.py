@@ -64,7 +64,8 @@ def link_state(desk: Desk, token: str) -> str:
 
 def use_link(desk: Desk, token: str) -> viewers.Viewer:
     """Spend a link and return who signed in; SignInError when it cannot be used."""
-    with session_scope(desk.sessions) as session:
+    with desk.work() as work:  # the viewer's estates are read in this transaction (SQLite: one writer)
+        session = work.session
         staff_id = console_auth.use_link(session, _hash(token), desk.now())
         found = viewers.load(desk, session, staff_id) if staff_id is not None else None
     if found is None:
@@ -106,7 +107,8 @@ def check_password(desk: Desk, account: str, password: str) -> viewers.Viewer:
     if not account.strip().isdigit():
         raise wrong
     now = desk.now()
-    with session_scope(desk.sessions) as session:
+    with desk.work() as work:
+        session = work.session
         member = console_auth.staff_by_telegram_id(session, int(account.strip()))
         row = console_auth.password_of(session, member.id, for_update=True) if member else None
         attempt = _judge(desk, row, member, password, now) if row else _Attempt(problem=wrong.args[0])
