@@ -3,8 +3,9 @@
 In order: the estate named in the message; the estate of the resident's bound houses (one estate:
 taken silently; houses in several estates: asked once which house, as repairs ask); the estate the
 resident told us before; the company's only estate (a single-estate company is never asked); else
-the resident is asked once which 小区, as repairs ask. Two answers that name none: the request goes
-on with the default estate and the desk settles it, so nothing is ever dropped (首问负责).
+the resident is asked once which 小区, as repairs ask. Two answers that name none, or a conversation
+still open (a 回访 survey waiting for its answer, which the question would replace): the request goes on
+with the default estate and the desk settles it, so nothing is ever dropped (首问负责).
 """
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ def settle(turn: Turn, parsed: Parsed, kind: str) -> tuple[int | None, str | Non
         known = places.estate_of(turn)  # the resident's estate, or the company's only one
         if known is not None:
             return known, None
+    if queries.conversation(turn.session, turn.resident.id, turn.now) is not None:
+        return None, None  # a survey still waits for its answer: not replaced, the desk settles the estate
     return None, _ask(turn, {"kind": kind, "parsed": asdict(parsed), "tries": 0, "by_house": bool(estates)})
 
 

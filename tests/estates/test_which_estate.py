@@ -76,3 +76,21 @@ def test_a_single_estate_company_is_never_asked(client, desk):
     reply = resident.say(NOISE)
     [ticket] = rows(desk, Ticket)
     assert ticket.code in reply and "小区" not in reply
+
+
+def test_an_open_survey_is_not_replaced_by_the_question(resident, desk, estates):
+    """A 回访 survey waiting for its answer keeps its conversation: the complaint goes to the desk unasked."""
+    from datetime import timedelta
+
+    from storage import queries
+
+    resident.say("你好")
+    with session_scope(desk.sessions) as session:
+        me = session.scalars(select(Resident).where(Resident.openid == resident.openid)).one()
+        queries.save_conversation(session, me.id, "followup", {"ticket_id": 0}, desk.now() + timedelta(days=3))
+        me_id = me.id
+    reply = resident.say(NOISE)
+    [ticket] = rows(desk, Ticket)
+    assert ticket.code in reply and ticket.estate_id == DEFAULT_ESTATE_ID
+    with desk.sessions() as session:
+        assert queries.conversation(session, me_id, desk.now()).state == "followup"
