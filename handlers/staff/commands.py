@@ -12,7 +12,7 @@ from ..messages import StaffAction
 from ..tickets.cards import render
 from ..tickets.routing import staff_chat_for
 from . import relay
-from .access import NOT_YOUR_GROUP, allowed, may_act
+from .access import allowed, may_act, refused
 
 HELP = ("工单操作：在工单卡片上点按钮（接单 / 已到场 / 已完成 / 转派 / 查看电话）。\n"
         "回复住户：直接回复工单卡片，或发送 /reply 工单号 内容（会先经过服务用语检查）。\n"
@@ -46,7 +46,7 @@ def run(work: Work, action: StaffAction, member: Staff) -> None:
         text = _listing(work, action, member, mine=True)
     elif command == "ticket":
         ticket = _by_code(work, action.args) if action.args.strip() else None
-        text = NOT_YOUR_GROUP if ticket and not allowed(work, action, member, ticket) else \
+        text = refused(work.desk, member, ticket) if ticket and not allowed(work, action, member, ticket) else \
             history(work, action.args.strip())
     elif command in incidents.COMMANDS:
         text = incidents.run(work, action, member)
@@ -58,7 +58,7 @@ def run(work: Work, action: StaffAction, member: Staff) -> None:
         if ticket is None or not reply.strip():
             text = "用法：/reply 工单号 回复内容"
         elif not allowed(work, action, member, ticket):
-            text = NOT_YOUR_GROUP
+            text = refused(work.desk, member, ticket)
         else:
             relay.relay(work, action, member, ticket, reply.strip())
             return
