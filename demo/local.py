@@ -25,6 +25,7 @@ from .service import Service, ServiceError
 
 STARTUP_SECONDS = 600  # the first start trains the NLU; three processes then load it
 STOP_SECONDS = 30
+QUIT_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 CHILDREN = (("timers", ("worker", "--queue", "timers")), ("deliveries", ("worker", "--queue", "deliveries")))
 NOT_EMBEDDED = ("没有在 {url} 找到运行中的 wuye 服务。已设置 DATABASE_URL 或 REDIS_URL，demo 只在内置默认设置上"
                 "自己启动服务：请先在另一个终端运行 `make run`，再运行 `.venv/bin/wuye demo`。")
@@ -61,7 +62,7 @@ def _children(var: Path) -> Iterator[str]:
         _step(step, logs)
     port = _free_port()
     started: list[tuple[str, subprocess.Popen]] = []
-    previous = {sig: signal.signal(sig, _leave) for sig in (signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, _leave) for sig in QUIT_SIGNALS - {signal.SIGINT}
                 if signal.getsignal(sig) == signal.SIG_DFL}  # under nohup SIGHUP stays ignored
     try:
         for name, args in (*CHILDREN, ("web", ("run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"))):
@@ -71,11 +72,16 @@ def _children(var: Path) -> Iterator[str]:
         click.echo(f"服务已在 {url} 启动。\n")
         yield url
     finally:
-        _stop(started)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if started:
-            click.echo("demo 启动的服务已停止。")
+        # Held back until the children are gone: a second Ctrl-C must not strand one. Then it ends the demo.
+        signal.pthread_sigmask(signal.SIG_BLOCK, QUIT_SIGNALS)
+        try:
+            _stop(started)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            if started:
+                click.echo("demo 启动的服务已停止。")
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, QUIT_SIGNALS)
 
 
 def _leave(signum, _frame) -> None:
@@ -121,18 +127,14 @@ def _wait_until_up(url: str, started: list[tuple[str, subprocess.Popen]], logs: 
 
 def _stop(started: list[tuple[str, subprocess.Popen]]) -> None:
     """SIGTERM to each child's process group, then SIGKILL to any still there after STOP_SECONDS."""
-    interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not strand a child
-    try:
-        for _name, process in reversed(started):  # the web service first: nothing new reaches the workers
-            _signal_group(process, signal.SIGTERM)
-        for _name, process in started:
-            try:
-                process.wait(STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                _signal_group(process, signal.SIGKILL)
-                process.wait()
-    finally:
-        signal.signal(signal.SIGINT, interrupt)
+    for _name, process in reversed(started):  # the web service first: nothing new reaches the workers
+        _signal_group(process, signal.SIGTERM)
+    for _name, process in started:
+        try:
+            process.wait(STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:

@@ -198,7 +198,8 @@ def test_alone_the_demo_starts_the_service_plays_and_stops_it(alone):
     assert "/login/" in output.split("demo 启动的服务已经停止")[1]                    # the link, for `make run`
 
 
-def test_interrupted_the_demo_stops_what_it_started(alone):
+@pytest.mark.parametrize("interrupt", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_interrupted_the_demo_stops_what_it_started(alone, interrupt):
     var, env = alone
     demo = subprocess.Popen([WUYE, "demo", "--url", f"http://127.0.0.1:{_free_port()}"], env=env, cwd=var,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -209,7 +210,7 @@ def test_interrupted_the_demo_stops_what_it_started(alone):
             if line.startswith("住户 "):  # the service is up and playing: as a user would press Ctrl-C
                 break
         assert _still_running(env[MARK]), "".join(lines)                            # the children are there
-        demo.send_signal(signal.SIGINT)
+        demo.send_signal(interrupt)
         rest = demo.communicate(timeout=120)[0]
     finally:
         demo.kill()
