@@ -36,5 +36,7 @@ browser:
 	    fonts-wqy-zenhei; } >/dev/null 2>&1 || echo "could not install chromium: the browser tests will be skipped"; \
 	fi
 
+# Two test processes (pytest-xdist), one file each at a time: much of the suite waits on real worker
+# processes, servers and timers, so two share the 2 cores well; a file's module fixtures stay in one process.
 test: $(BIN)/.installed browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile

@@ -1,7 +1,8 @@
 """Shared fixtures: real SQLite and PostgreSQL, real Redis, the trained NLU model shared by the session.
 
 Environment: WUYE_TEST_POSTGRES (default postgresql://postgres@127.0.0.1:5432/test) and
-WUYE_TEST_REDIS (default redis://127.0.0.1:6379/15). Tests needing one that is not reachable are
+WUYE_TEST_REDIS (default redis://127.0.0.1:6379/15; under `pytest -n N` the test processes use that
+database and the N-1 below it). Tests needing one that is not reachable are
 skipped with the reason printed.
 """
 from __future__ import annotations
@@ -23,7 +24,19 @@ from .fakes.telegram_api import FakeTelegram
 from .fakes.wechat_api import FakeWeChat
 
 POSTGRES = os.environ.get("WUYE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS = os.environ.get("WUYE_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+def _redis_of_this_process(url: str) -> str:
+    """Under pytest-xdist each test process (gw0, gw1, …) empties a Redis database of its own: the base
+    one for gw0, the one below it for gw1, and so on."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    base, _, db = url.rpartition("/")
+    return f"{base}/{int(db or 0) - int(worker[2:])}"
+
+
+REDIS = _redis_of_this_process(os.environ.get("WUYE_TEST_REDIS", "redis://127.0.0.1:6379/15"))
 WECHAT_TOKEN = "test-wechat-token"
 ADMIN_TOKEN = "test-admin-token"
 
