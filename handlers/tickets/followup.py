@@ -24,10 +24,12 @@ from .routing import staff_chat_for
 STATE = "followup"
 SATISFIED_AT = 3   # 基本满意 and better count as satisfied (满意率)
 
-_NOT_FIXED = re.compile(r"(还是|还在|依然|仍然|又|照样|继续)\S{0,4}(漏|坏|堵|不亮|不通|不行|不好|没好|响|滴|渗|臭|冒)|"
+_NOT_FIXED = re.compile(r"(还是|还在|依然|仍然|又|照样|继续)\S{0,4}(漏|坏|堵|不亮|不通|不行|不好|没好|响|滴|渗|臭|冒|"
+                        r"没电|没水|没气|没网|停电|停水|不动|打不开|关不上)|"
                         r"没(有)?(修好|解决|好|弄好|处理好)|还没(修|好|解决|来)|不管用|没用|白修|老样子|一样(漏|坏|堵)")
 _UNHAPPY = re.compile(r"不满意|很不满|太差|很差|差劲|失望|垃圾|糟糕|不行|不好|敷衍|态度(差|恶劣|不好)|一般般?(吧)?$")
 _SATISFIED = re.compile(r"非常满意|很满意|满意|挺好|很好|不错|好了|修好了|解决了|没问题|可以|谢谢|感谢|辛苦|点赞|👍|好评|行")
+_NEGATED = re.compile(r"不(好|行|可以|满意)")  # 还是不行: the 行 of 不行 is no praise
 _BASIC = re.compile(r"基本满意|还行|还可以|一般|凑合|过得去")
 # "3", "给4分", "五星": a score is a lone digit or one with 分/星 (not the 3 of 3栋2单元)
 _LONE_DIGIT = re.compile(r"\W*(?:给|打)?\s*([1-5])\s*(?:分|星)?\W*")
@@ -54,9 +56,9 @@ def understand(text: str) -> Answer | None:
         rating = 3
     elif re.search(r"不满意|很差|太差|差劲|失望|糟糕|垃圾", folded):
         rating = 1
-    elif _UNHAPPY.search(folded) and not _SATISFIED.search(folded.replace("不好", "")):
+    elif _UNHAPPY.search(folded) and not _SATISFIED.search(_NEGATED.sub("", folded)):
         rating = 2
-    elif _SATISFIED.search(folded):
+    elif _SATISFIED.search(_NEGATED.sub("", folded)):
         rating = 5 if re.search(r"非常|很满意|太好|特别", folded) else 4
     if rating is None and not not_fixed:
         return None

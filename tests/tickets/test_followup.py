@@ -26,7 +26,8 @@ SECOND = 1 / 60
 @pytest.mark.parametrize("text,rating,fixed", [
     ("5", 5, True), ("4分", 4, True), ("3", 3, True), ("满意", 4, True), ("非常满意 谢谢师傅", 5, True),
     ("挺好的", 4, True), ("基本满意", 3, True), ("还行吧", 3, True), ("不满意", 1, True), ("很差", 1, True),
-    ("还是漏水", 1, False), ("没修好 又坏了", 1, False), ("2分 态度不好", 2, True), ("五星好评", 5, True),
+    ("还是漏水", 1, False), ("没修好 又坏了", 1, False), ("还是不行", 2, False), ("还是没电", 1, False),
+    ("不行，灯还是不亮", 2, False), ("2分 态度不好", 2, True), ("五星好评", 5, True),
 ])
 def test_survey_answers_are_understood_in_free_text(text, rating, fixed):
     answer = understand(text)
