@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .incident_models import Incident, IncidentEvent, IncidentReport
 from .models import Resident
-from .queries._sql import adopt, run
 from .queries.tickets import next_code_number
 
 
@@ -41,25 +40,6 @@ def open_outages_of(session: Session, scopes: list[str]) -> list[Incident]:
     """Open outages of any of these scopes (a building's and the estate's)."""
     return list(session.scalars(select(Incident).where(Incident.scope.in_(scopes), Incident.status == "open",
                                                        Incident.kind == "outage").order_by(Incident.id)))
-
-
-_incidents = Incident.__table__
-# Both questions a resident's outage words ask, in one table-level statement built once: it runs on
-# most messages of a burst, and an ORM select of the wide incidents row costs several times the SQL.
-_OUTAGES_NOW = (select(_incidents)
-                .where(_incidents.c.scope.in_(bindparam("scopes", expanding=True)), _incidents.c.status == "open",
-                       or_(_incidents.c.kind == "outage",
-                           and_(_incidents.c.kind == "planned", _incidents.c.starts_at <= bindparam("now"),
-                                _incidents.c.ends_at >= bindparam("now"))))
-                .order_by(_incidents.c.id))
-
-
-def outages_now(session: Session, scopes: list[str], now: datetime) -> tuple[Incident | None, list[Incident]]:
-    """For these scopes: the planned notice covering this moment (the first, or None) and the open
-    outages, each by id; what planned_now and open_outages_of answer, in one statement."""
-    found = [adopt(session, Incident, row) for row in run(session, _OUTAGES_NOW, {"scopes": list(scopes), "now": now})]
-    planned = next((i for i in found if i.kind == "planned"), None)
-    return planned, [i for i in found if i.kind == "outage"]
 
 
 def planned_now(session: Session, scopes: list[str], now: datetime) -> Incident | None:

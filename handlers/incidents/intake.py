@@ -34,10 +34,11 @@ def known(turn: Turn, text: str, address: Address, ticket: Ticket | None = None)
     scopes = [scope(estate_id, outage.category, ESTATE_WIDE)]
     if place and place != ESTATE_WIDE:
         scopes.insert(0, scope(estate_id, outage.category, place))
-    planned, current = iq.outages_now(turn.session, scopes, turn.now)
+    planned = iq.planned_now(turn.session, scopes, turn.now)
     if planned is not None:
         _join(turn, planned, text, address, None)
         return wording.planned(turn, planned)
+    current = iq.open_outages_of(turn.session, scopes)
     if current:
         _join(turn, current[0], text, address, ticket)
         return wording.notice(turn, current[0])

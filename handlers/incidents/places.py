@@ -3,7 +3,7 @@
 The estate is the one the words name (its name, code or an alias), else the default estate (the first
 one, created by migration 0004). The building comes from the NLU entities, else the resident's stored
 address. Names and settings are cached per process and re-read when the company's version number
-changes (the desk's shared check, at most every 2 s); no second session is opened inside the resident's transaction
+changes (one indexed query per message); no second session is opened inside the resident's transaction
 (on SQLite it would wait for the write lock the turn already holds).
 """
 from __future__ import annotations
