@@ -102,8 +102,11 @@ class KnowledgeBase:
         """The best entry leaves out what the question asks: an entry below it that gives it, an offer
         when the best answers another part of the question, else a person."""
         for other in ranking[1:]:
-            if other.score >= RERANK_AT and not self.coverage.gaps(question, other.entry).missing:
-                return self._given(other, gaps.unknown)
+            if other.score < RERANK_AT:
+                continue
+            others = self.coverage.gaps(question, other.entry)
+            if not others.missing:
+                return self._given(other, others.unknown)
         if gaps.partial:
             return Decision("offer", replace(ranking[0], complete=False), gaps.missing)
         return Decision("ticket", ranking[0], gaps.missing)

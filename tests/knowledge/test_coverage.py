@@ -49,6 +49,22 @@ def test_a_thing_no_entry_mentions_is_reported_as_unknown(coverage):
     assert coverage.gaps("游泳池能用nfc吗", POOL).unknown == ("nfc",)
 
 
+def test_a_thing_the_entry_never_mentions_is_reported_when_few_entries_do(coverage):
+    # 押金 belongs to the deposit entry alone: asked of the parking card, the topic is not the card's.
+    assert coverage.gaps("停车月卡要交押金吗", CARD).unknown == ("押金",)
+    assert coverage.gaps("装修押金要交多少", DEPOSIT).unknown == ()
+    # a clause that asks nothing is not read for things; "算不算" and "收没收" ask.
+    assert coverage.gaps("押金交了 月卡怎么办", CARD).unknown == ()
+    assert coverage.gaps("月卡算不算押金", CARD).unknown == ("押金",)
+
+
+def test_a_noun_most_entries_name_is_common_vocabulary_not_a_foreign_thing():
+    entries = [knowledge.Entry(f"e{i}", f"话题{i}", (f"问题{i}",), (), f"您好，请带身份证到服务中心办理第{i}项。")
+               for i in range(3)] + [CARD]
+    assert Coverage(entries, load_aspects()).gaps("停车月卡要带身份证吗", CARD).unknown == ()
+    assert Coverage(entries[:2] + [CARD], load_aspects()).gaps("停车月卡要带身份证吗", CARD).unknown == ("身份证",)
+
+
 def test_a_malformed_aspects_file_is_refused_naming_it(tmp_path):
     path = tmp_path / "aspects.yml"
     path.write_text("aspects:\n- name: refund\n  asks: '退('\n  covered_by: 退\n", encoding="utf-8")
@@ -62,6 +78,7 @@ def test_a_malformed_aspects_file_is_refused_naming_it(tmp_path):
     "垃圾清运费可以分期付吗",                  # instalments
     "健身房有没有游泳教练",                    # staff the entry never names
     "我前天交的停车月卡钱到账了吗",            # one household's own record
+    "物业费发票抬头写错了 能作废重开吗",        # a reissue: the entry only says how to issue one
 ])
 def test_near_misses_are_never_answered_outright(kb, question):
     decision = kb.decide(question)
