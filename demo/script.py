@@ -27,7 +27,8 @@ RESIDENTS = {
     "周女士": ("翠湖苑", ["{address} 卫生间下水道堵了 电话{phone} 今天晚上都在家"]),
     "林女士": ("锦绣花园", ["{address} 楼道里的垃圾三天没人收了 保洁也不打扫 太差了 电话{phone}"]),
     "郑女士": ("翠湖苑", ["救命 {stairs}电梯困人了 我妈在里面出不来 电话{phone}"]),
-    "孙先生": ("锦绣花园", ["请问物业费可以用微信交吗", "请问小区明年会不会加装电动车充电桩 电话{phone}"]),
+    # Asked which estate once (several estates, nothing bound); the answer is remembered for the next question.
+    "孙先生": ("锦绣花园", ["请问物业费可以用微信交吗", "{estate}", "请问小区明年会不会加装电动车充电桩 电话{phone}"]),
 }
 RUDE = "这不归我们管，你自己找开发商去"
 UNCONFIRMED = "new,accepted,on_site,reopened,done"  # a new report at the place of one of these is a repeat
@@ -63,7 +64,7 @@ class Story:
         """A resident's line with their own address and phone."""
         home = self.homes[name]
         stairs = f"{home.estate}{home.building}栋{home.unit}单元"
-        return template.format(address=home.address, phone=home.phone, stairs=stairs)
+        return template.format(address=home.address, phone=home.phone, stairs=stairs, estate=home.estate)
 
     def resident(self, name: str, text: str | None = None) -> None:
         """The resident says their lines (or one given line); their ticket is remembered."""

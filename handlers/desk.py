@@ -76,6 +76,10 @@ class Desk:
     def _reads(self) -> _Reads:
         return _Reads(self.sessions)
 
+    def reads_through(self, session: Session):
+        """While the block runs, the estate caches read through `session` (already so inside `work()`)."""
+        return self._reads.using(session)
+
     @cached_property
     def _freshness(self) -> Freshness:
         return Freshness(self._reads)   # one version check every 2 s serves the directory and the settings

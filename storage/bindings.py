@@ -51,16 +51,21 @@ def _current(today: date):
             or_(ResidentHouse.tenant_until.is_(None), ResidentHouse.tenant_until >= today))
 
 
-# Built once: an ORM statement built per call costs more CPU than the query (see storage/houses.py).
-_BOUND = (select(ResidentHouse).where(ResidentHouse.resident_id == bindparam("resident"),
-                                      *_current(bindparam("today", type_=Date())))
-          .order_by(ResidentHouse.id))
+@dataclass(frozen=True)
+class Binding:
+    """The columns of a current binding the intake reads (never written through: unbinding locks the row)."""
+    id: int
+    resident_id: int
+    house_id: int
+    estate_id: int
+    role: str
+    tenant_until: date | None
 
 
 @dataclass(frozen=True)
 class Bound:
     """A current binding with its house's address (the attributes of the joined rows)."""
-    ResidentHouse: ResidentHouse
+    ResidentHouse: Binding
     estate: str
     building: str
     building_label: str
@@ -71,18 +76,24 @@ class Bound:
     occupancy: str | None
 
 
-def bound_houses(session: Session, resident_id: int, today: date) -> list[Bound]:
-    """The resident's current bindings (a tenancy past its end date no longer counts), oldest first.
+_BINDING = (ResidentHouse.id, ResidentHouse.resident_id, ResidentHouse.house_id, ResidentHouse.estate_id,
+            ResidentHouse.role, ResidentHouse.tenant_until)
+# One statement, built once, plain columns: on the repair path the round trips and the ORM's objects
+# cost more than the query (benchmarks/bindings.py). psycopg prepares a statement run this often, so
+# the five-table join is planned once per connection, not per call.
+_BOUND = (select(*_BINDING, *_ADDRESS)
+          .join(House, ResidentHouse.house_id == House.id).join(Unit, House.unit_id == Unit.id)
+          .join(Building, Unit.building_id == Building.id).join(Estate, ResidentHouse.estate_id == Estate.id)
+          .where(ResidentHouse.resident_id == bindparam("resident"), *_current(bindparam("today", type_=Date())))
+          .order_by(ResidentHouse.id))
+_SPLIT = len(_BINDING)
 
-    On the repair path: first the bindings alone (one index probe; most residents have none, and
-    that is the whole cost), then the addresses of those found. One six-table join cost more to
-    plan than to run (13 ms of planning against 0.5 ms of execution, benchmarks/bindings.py)."""
-    found = list(session.scalars(_BOUND, {"resident": resident_id, "today": today}))
-    if not found:
-        return []
-    places = {row.house_id: row for row in houses(session, [b.house_id for b in found])}
-    return [Bound(b, *(getattr(places[b.house_id], name) for name in Bound.__dataclass_fields__ if name != "ResidentHouse"))
-            for b in found if b.house_id in places]
+
+def bound_houses(session: Session, resident_id: int, today: date) -> list[Bound]:
+    """The resident's current bindings (a tenancy past its end date no longer counts), oldest first:
+    one indexed query on the turn's connection (a resident with none costs one index probe)."""
+    rows = session.connection().execute(_BOUND, {"resident": resident_id, "today": today})
+    return [Bound(Binding(*row[:_SPLIT]), *row[_SPLIT:]) for row in rows]
 
 
 def pending_of(session: Session, resident_id: int) -> list:

@@ -100,8 +100,21 @@ def opinions(session: Session, campaign_id: int) -> list:
     return list(session.execute(query.order_by(CampaignContact.rating.asc().nulls_last(), CampaignContact.id)))
 
 
-def started_between(session: Session, start: datetime, end: datetime) -> list:
-    """(campaign, estate name) of the campaigns started in [start, end), for the reports."""
+def started_between(session: Session, start: datetime, end: datetime, estate_ids=None) -> list:
+    """(campaign, estate name) of the campaigns started in [start, end), for the reports (of these
+    estates only when `estate_ids` is given)."""
     query = (select(Campaign, Estate.name).join(Estate, Campaign.estate_id == Estate.id)
              .where(Campaign.started_at >= start, Campaign.started_at < end).order_by(Estate.name, Campaign.id))
+    if estate_ids is not None:
+        query = query.where(Campaign.estate_id.in_(sorted(estate_ids)))
     return list(session.execute(query))
+
+
+def household_resident(session: Session, house_id: int, today: date) -> Resident | None:
+    """The house's first current bound resident who still follows the account (the resident of a ticket
+    raised on a campaign call), None when nobody is bound."""
+    query = (select(Resident).join(ResidentHouse, ResidentHouse.resident_id == Resident.id)
+             .where(ResidentHouse.house_id == house_id, ResidentHouse.state == "active", Resident.active.is_(True),
+                    or_(ResidentHouse.tenant_until.is_(None), ResidentHouse.tenant_until >= today))
+             .order_by(ResidentHouse.id).limit(1))
+    return session.scalars(query).first()

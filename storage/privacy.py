@@ -13,6 +13,8 @@ from sqlalchemy import (DateTime, Index, String, Text, and_, case, cast, delete,
                         select, update)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from .binding_models import LIVE_STATES, Campaign, CampaignContact, ResidentHouse
+from .estate_models import House
 from .models import (OPEN_STATUSES, Alert, Attachment, Base, Conversation, EtiquetteViolation, InboundMessage,
                      JSONText, OutboxMessage, PhoneTask, Resident, Ticket, TicketEvent, Timer, utcnow)
 
@@ -89,7 +91,8 @@ def residents_named(session: Session, openid: str | None, phone: str | None) -> 
         conditions.append(Resident.openid == openid)
     if phone:
         conditions += [Resident.phone == phone,
-                       Resident.id.in_(select(Ticket.resident_id).where(Ticket.contact_phone == phone))]
+                       Resident.id.in_(select(Ticket.resident_id).where(Ticket.contact_phone == phone)),
+                       Resident.id.in_(select(ResidentHouse.resident_id).where(ResidentHouse.phone == phone))]
     if not conditions:
         return []
     return list(session.scalars(select(Resident).where(or_(*conditions), Resident.anonymised_at.is_(None))))
@@ -184,10 +187,62 @@ def anonymise_residents(session: Session, resident_ids: list[int], mask: Mask, n
         row.recipient, row.payload = new[row.recipient], _masked_json(row.payload, mask, (name,))
         if stop_pending and row.status in ("pending", "suggested"):
             row.status, row.last_error = "failed", "the resident asked to be forgotten"
+    _bindings_and_answers(session, resident_ids, actors, mask, people, now)
     session.execute(delete(Conversation).where(Conversation.resident_id.in_(resident_ids)))
     session.execute(update(Attachment).where(Attachment.resident_id.in_(resident_ids))
                     .values(media_id=None, url=None, detail=None))
     session.expire_all()  # the rows changed by statements, not through the loaded objects
+
+
+def _bindings_and_answers(session: Session, resident_ids: list[int], actors: dict, mask: Mask, people: dict,
+                          now: datetime) -> None:
+    """Their house bindings lose the phone they gave and end (nobody is left to bind; role, dates and who
+    decided stay for the record); their campaign answers keep the rating, the ticket and an opinion
+    masked with their name, under the anonymous actor."""
+    session.execute(update(ResidentHouse).where(ResidentHouse.resident_id.in_(resident_ids)).values(phone=None))
+    session.execute(update(ResidentHouse).where(ResidentHouse.resident_id.in_(resident_ids),
+                                                ResidentHouse.state.in_(LIVE_STATES))
+                    .values(state="ended", ended_at=now, ended_by="privacy", end_reason="privacy"))
+    for row in session.scalars(select(ResidentHouse).where(ResidentHouse.resident_id.in_(resident_ids),
+                                                           ResidentHouse.note.is_not(None))):
+        row.note = mask(row.note, ())
+    names = tuple(name for _id, name in people.values())
+    for contact in session.scalars(select(CampaignContact).where(CampaignContact.answered_by.in_(list(actors)))):
+        contact.opinion = mask(contact.opinion, names) if contact.opinion else contact.opinion
+        contact.answered_by = actors[contact.answered_by]
+
+
+ANONYMOUS_ANSWER = "anonymised"  # a campaign contact's answered_by once its opinion outlived the retention
+
+
+def stale_opinions(session: Session, cutoff: datetime, estate_ids=None, excluded=(), after: int = 0,
+                   limit: int = 500) -> list[int]:
+    """Campaign answers given before the cutoff whose opinion or answerer is still as recorded."""
+    estate = select(Campaign.estate_id).where(Campaign.id == CampaignContact.campaign_id).scalar_subquery()
+    conditions = [estate.in_(list(estate_ids))] if estate_ids is not None else []
+    if excluded:
+        conditions.append(estate.not_in(list(excluded)))
+    return list(session.scalars(select(CampaignContact.id).where(
+        CampaignContact.id > after, CampaignContact.answered_at < cutoff,
+        or_(CampaignContact.answered_by.is_(None), CampaignContact.answered_by != ANONYMOUS_ANSWER),
+        or_(CampaignContact.opinion.is_not(None), CampaignContact.answered_by.like("resident:%")), *conditions)
+        .order_by(CampaignContact.id).limit(limit)))
+
+
+def anonymise_opinions(session: Session, contact_ids: list[int], mask: Mask) -> None:
+    """Mask the opinions (业主意见) and drop who answered; state, channel, rating and ticket stay (the
+    campaign's coverage and results are unchanged)."""
+    for contact in session.scalars(select(CampaignContact).where(CampaignContact.id.in_(contact_ids))):
+        contact.opinion = mask(contact.opinion, ()) if contact.opinion else contact.opinion
+        contact.answered_by = ANONYMOUS_ANSWER
+
+
+def opinions_of_phone(session: Session, phone: str) -> list[int]:
+    """Campaign answers taken on the phone from the roster owner of this phone (a request to be forgotten)."""
+    houses = select(House.id).where(House.owner_phone == phone)
+    return list(session.scalars(select(CampaignContact.id).where(
+        CampaignContact.house_id.in_(houses), CampaignContact.channel == "phone",
+        CampaignContact.opinion.is_not(None))))
 
 
 def anonymise_messages(session: Session, message_ids: list[int], mask: Mask, now: datetime) -> None:

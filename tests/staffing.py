@@ -1,7 +1,6 @@
 """Helpers for tests of the staff side: fake APIs, registered staff, a worker run until idle."""
 from __future__ import annotations
 
-import math
 import time
 
 from rq import Queue
@@ -37,14 +36,14 @@ def register_staff(desk) -> None:
 
 def drain(desk, rounds: int = 20, lookahead: float = 1.0) -> None:
     """Run the real rq worker (burst, with scheduler) until nothing is queued or due within
-    `lookahead` seconds on either queue (short waits such as rate-limit retries are waited out; rq keeps
-    whole seconds and jobs are rounded up to the next one, hence the ceiling)."""
+    `lookahead` seconds on either queue (short waits such as rate-limit retries are waited out; jobs are
+    scheduled at whole seconds, rounded up, so a wait of n seconds needs a lookahead of n + 1)."""
     queues = [Queue(name, connection=desk.jobs.connection) for name in (QUEUE_NAME, deliveries_name())]
     for _ in range(rounds):
         run(desk, burst=True)
         queued = sum(queue.count for queue in queues)
         due = sorted(queue.scheduled_job_registry.get_scheduled_time(job_id).timestamp() for queue in queues
-                     for job_id in queue.scheduled_job_registry.get_jobs_to_schedule(math.ceil(time.time() + lookahead)))
+                     for job_id in queue.scheduled_job_registry.get_jobs_to_schedule(int(time.time() + lookahead)))
         if not queued and not due:
             return
         if due and not queued:

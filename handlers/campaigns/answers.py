@@ -21,7 +21,7 @@ def answered(turn: Turn, slots: dict, parsed) -> str | None:
     stays open until the campaign's answer time is over)."""
     text = parsed.text.strip()
     answer = followup.understand(text)
-    problem = parsed.urgent or (parsed.intent in ("repair", "complaint") and parsed.confidence >= 0.6)
+    problem = raises_problem(parsed)
     opinion = text if len(_SCORE_WORDS.sub("", fold(text))) >= 2 else None
     if answer is None and not problem and not (opinion and len(opinion) >= 6):  # a long remark is an opinion too
         return None
@@ -34,14 +34,23 @@ def answered(turn: Turn, slots: dict, parsed) -> str | None:
     contact.opinion = opinion
     code = None
     if problem:
-        ticket = tickets.open_ticket(turn, _draft(turn, contact.house_id, parsed))
+        ticket = open_problem(turn, contact.house_id, parsed)
         contact.ticket_id, code = ticket.id, ticket.code
     return words.thanks(contact.rating, code)
 
 
-def _draft(turn: Turn, house_id: int, parsed) -> tickets.Draft:
+def raises_problem(parsed) -> bool:
+    """An answer that reports a fault or a complaint (or an emergency) becomes a ticket."""
+    return parsed.urgent or (parsed.intent in ("repair", "complaint") and parsed.confidence >= 0.6)
+
+
+def open_problem(turn: Turn, house_id: int, parsed) -> tickets.Ticket:
+    """The ticket of a problem raised in a campaign, at the surveyed house of its estate (a survey answer
+    or a phone call alike; the one way a ticket is opened)."""
     house = bindings.house(turn.session, house_id)
     kind = "complaint" if parsed.intent == "complaint" else "repair"
-    return tickets.Draft(kind=kind, description=parsed.text, words=[parsed.text], category=parsed.first("category"),
-                         urgent=parsed.urgent, building=house.building, unit=house.unit or None, room=house.room,
-                         phone=turn.resident.phone)
+    draft = tickets.Draft(kind=kind, description=parsed.text, words=[parsed.text], category=parsed.first("category"),
+                          urgent=parsed.urgent, building=house.building, unit=house.unit or None, room=house.room,
+                          phone=turn.resident.phone or house.owner_phone, estate_id=house.estate_id,
+                          house_id=house_id)
+    return tickets.open_ticket(turn, draft)

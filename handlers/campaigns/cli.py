@@ -77,11 +77,16 @@ def status_command(estate: str, period: str | None, kind: str | None, as_json: b
 @click.option("--reached/--unreachable", default=True, help="whether the household was reached")
 @click.option("--rating", type=int, default=None, help="1-5")
 @click.option("--opinion", default=None, help="what should improve (业主意见)")
+@click.option("--problem", default=None, help="a problem the household raised: it becomes a ticket (报修/投诉)")
 @click.option("--by", "actor", default=None, help="who called (recorded)")
-def call_command(contact_id: int, reached: bool, rating: int | None, opinion: str | None, actor: str | None) -> None:
-    """Record the result of a campaign phone call (电话回访)."""
+def call_command(contact_id: int, reached: bool, rating: int | None, opinion: str | None, problem: str | None,
+                 actor: str | None) -> None:
+    """Record the result of a campaign phone call (电话回访); a problem raised (or an opinion that reports a
+    fault or a complaint) becomes a ticket at the house, as a WeChat survey answer does."""
     try:
-        found = results.record_call(_desk(), contact_id, reached, actor or f"cli:{getpass.getuser()}", rating, opinion)
+        found = results.record_call(_desk(), contact_id, reached, actor or f"cli:{getpass.getuser()}", rating, opinion,
+                                    problem)
     except CampaignError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"#{found['contact']}: {found['state']}")
+    ticket = f"，已生成工单 {found['ticket']}" if found["ticket"] else ""
+    click.echo(f"#{found['contact']}: {found['state']}{ticket}")

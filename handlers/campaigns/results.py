@@ -5,6 +5,7 @@ from storage import campaigns
 
 from ..bindings import context, service
 from ..desk import Desk
+from . import calls
 from .start import CampaignError
 
 
@@ -43,8 +44,8 @@ def status(desk: Desk, estate_name: str, kind: str | None = None, period: str | 
 
 
 def record_call(desk: Desk, contact_id: int, reached: bool, actor: str, rating: int | None = None,
-                opinion: str | None = None) -> dict:
-    """The result of a campaign call made by the desk (电话回访)."""
+                opinion: str | None = None, problem: str | None = None) -> dict:
+    """The result of a campaign call made by the desk (电话回访); a problem raised becomes a ticket."""
     if rating is not None and not 1 <= rating <= 5:
         raise CampaignError("rating must be 1 to 5 (评分应为1到5)")
     with desk.work() as work:
@@ -56,7 +57,9 @@ def record_call(desk: Desk, contact_id: int, reached: bool, actor: str, rating: 
         contact.state = "reached" if reached else "unreachable"
         contact.answered_by, contact.answered_at = actor, work.now
         contact.rating, contact.opinion = (rating, opinion) if reached else (None, None)
-        return {"contact": contact.id, "state": contact.state}
+        ticket = calls.ticket_from_call(work, contact, actor, problem, opinion) if reached else None
+        contact.ticket_id = ticket.id if ticket is not None else None
+        return {"contact": contact.id, "state": contact.state, "ticket": ticket.code if ticket is not None else None}
 
 
 def _campaign(work, estate_name: str, kind: str | None, period: str | None):
@@ -70,8 +73,9 @@ def _campaign(work, estate_name: str, kind: str | None, period: str | None):
     return row
 
 
-def for_report(session, start, end) -> list[dict]:
-    """Coverage and results per estate of the campaigns started in the period (for /api/reports)."""
-    found = campaigns.started_between(session, start, end)
+def for_report(session, start, end, estate_ids: frozenset[int] | None = None) -> list[dict]:
+    """Coverage and results per estate of the campaigns started in the period (for /api/reports and the
+    console's report page; of these estates only when `estate_ids` is given)."""
+    found = campaigns.started_between(session, start, end, estate_ids)
     counts = campaigns.figures(session, [row.Campaign.id for row in found])
     return [{"estate": row.name, **coverage(row.Campaign, counts.get(row.Campaign.id, {}))} for row in found]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from storage import console_auth
 
+from ..campaigns import results as campaign_results
 from ..desk import Desk
 from . import figures, names, periods
 from .charts import Chart, Series, average, percent
@@ -153,11 +154,29 @@ def categories(ctx: Context) -> Chart:
                  label_name="类别")
 
 
+def campaigns(ctx: Context) -> Chart:
+    """住户回访 per estate and campaign started in the period: houses to reach, reached against the
+    campaign's target, satisfaction, problems that became tickets, opinions (seed 001's 回访率)."""
+    start, end = periods.bounds(ctx.desk, ctx.period.first, ctx.period.last)
+    rows = campaign_results.for_report(ctx.session, start, end, ctx.viewer.estate_ids)
+    share = lambda ratio: None if ratio is None else round(100.0 * ratio, 1)  # noqa: E731
+    return Chart("campaigns", "住户回访（按小区）", [f"{r['estate']} {r['period']}" for r in rows],
+                 [Series("应回访户数", [r["houses"] for r in rows], unit="户"),
+                  Series("已回访", [r["reached"] for r in rows], unit="户"),
+                  Series("回访率", [share(r["coverage"]) for r in rows], unit="%"),
+                  Series("目标回访率", [share(r["target"]) for r in rows], unit="%"),
+                  Series("满意率", [share(r["satisfaction_rate"]) for r in rows], unit="%"),
+                  Series("问题转工单", [r["tickets"] for r in rows]),
+                  Series("业主意见", [r["opinions"] for r in rows], unit="条")],
+                 label_name="小区 周期", note="回访率 = 已回访户数 / 已入住户数（微信问卷已答复 + 电话已联系上）")
+
+
 CHARTS = {"sla_kind": sla_by_kind, "sla_staff": sla_by_staff, "followup": followup, "followup_loop": followup_loop,
           "staff": staff_performance, "places_building": places, "places_unit": places_unit,
-          "categories": categories}
+          "categories": categories, "campaigns": campaigns}
 SECTIONS = {"sla": ("时限达标", ("sla_kind", "sla_staff")), "followup": ("回访与满意度", ("followup", "followup_loop")),
-            "staff": ("员工绩效", ("staff",)), "places": ("问题分布", ("places_building", "places_unit", "categories"))}
+            "staff": ("员工绩效", ("staff",)), "places": ("问题分布", ("places_building", "places_unit", "categories")),
+            "campaigns": ("住户回访", ("campaigns",))}
 
 
 def chart(ctx: Context, chart_id: str) -> Chart:

@@ -64,9 +64,10 @@ def link_state(desk: Desk, token: str) -> str:
 
 def use_link(desk: Desk, token: str) -> viewers.Viewer:
     """Spend a link and return who signed in; SignInError when it cannot be used."""
-    with session_scope(desk.sessions) as session:
+    with desk.work() as work:  # the viewer's estates are read in this transaction (SQLite: one writer)
+        session = work.session
         staff_id = console_auth.use_link(session, _hash(token), desk.now())
-        found = viewers.load(session, staff_id) if staff_id is not None else None
+        found = viewers.load(desk, session, staff_id) if staff_id is not None else None
     if found is None:
         raise SignInError(LINK_PROBLEMS.get(link_state(desk, token), LINK_PROBLEMS["unknown"]))
     return found
@@ -106,10 +107,11 @@ def check_password(desk: Desk, account: str, password: str) -> viewers.Viewer:
     if not account.strip().isdigit():
         raise wrong
     now = desk.now()
-    with session_scope(desk.sessions) as session:
+    with desk.work() as work:
+        session = work.session
         member = console_auth.staff_by_telegram_id(session, int(account.strip()))
         row = console_auth.password_of(session, member.id, for_update=True) if member else None
-        attempt = _judge(row, member, password, now) if row else _Attempt(problem=wrong.args[0])
+        attempt = _judge(desk, row, member, password, now) if row else _Attempt(problem=wrong.args[0])
         if attempt.viewer is None and row is not None and attempt.problem == wrong.args[0]:
             _count_failure(row, now)
     if attempt.viewer is None:
@@ -117,7 +119,7 @@ def check_password(desk: Desk, account: str, password: str) -> viewers.Viewer:
     return attempt.viewer
 
 
-def _judge(row, member, password: str, now: datetime) -> _Attempt:
+def _judge(desk: Desk, row, member, password: str, now: datetime) -> _Attempt:
     if row.locked_until and row.locked_until > now:
         minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
         return _Attempt(problem=f"密码连续输错次数过多，请{minutes}分钟后再试，或用 Telegram 的 /console 链接登录。")
@@ -126,7 +128,7 @@ def _judge(row, member, password: str, now: datetime) -> _Attempt:
     row.failed_attempts, row.locked_until = 0, None
     if not viewers.may_use_console(member):
         return _Attempt(problem=LINK_PROBLEMS["valid"])
-    return _Attempt(viewer=viewers.Viewer(member.id, member.name, member.role, viewers.estates_of(member)))
+    return _Attempt(viewer=viewers.of(desk, member))
 
 
 def _count_failure(row, now: datetime) -> None:

@@ -9,21 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..tickets import escalation
+from ..tickets.wording import event_name
 from ..desk import Desk
 from . import names
 from .privacy import masked_text
 
-ACTIONS = {
-    "created": "提交", "accepted": "接单", "arrived": "到场", "done": "完成", "transferred": "转派",
-    "taken_over": "主管接手", "deadline_missed": "超过时限", "reminded": "时限提醒", "followup_sent": "发送回访",
-    "followup_reminded": "回访提醒", "followup_answered": "住户评价", "closed": "办结", "time_changed": "住户改约时间",
-    "phone_revealed": "查看完整电话", "staff_reply": "回复住户", "reply_blocked": "回复被拦截（服务禁用语）",
-    "delivered": "消息已送达", "escalated": "升级", "repeat_report": "住户再次反映", "reopened": "重新打开",
-    "cancelled": "住户取消", "photo_added": "补充照片", "location_added": "补充位置", "made_urgent": "改为紧急",
-    "marked_for_manager": "报项目经理", "phone_task": "转电话联系", "delivery_failed": "消息发送失败",
-    "needs_phone_call": "需电话确认", "secondary_intent": "兼有其他诉求", "details_added": "住户补充信息",
-    "personal_data_anonymised": "个人信息超过保存期限，已匿名化", "personal_data_forgotten": "应住户要求删除个人信息",
-}
 STEPS = {"accept": "接单", "arrive": "到场", "respond": "答复住户", "resolve": "办结"}
 LEVELS = {1: "主管", 2: "项目经理"}
 
@@ -97,6 +87,6 @@ def entries(desk: Desk, ticket) -> list[Entry]:
         detail = event.detail if isinstance(event.detail, dict) else {}
         quotes, notes = _describe(desk, event.action, detail)
         found.append(Entry(desk.local(event.at).strftime("%Y-%m-%d %H:%M"), names.actor(event.actor),
-                           ACTIONS.get(event.action, event.action), _tone(event.actor, event.action),
+                           event_name(event.action), _tone(event.actor, event.action),
                            [q for q in quotes if q], notes))
     return found

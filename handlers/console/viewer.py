@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage import console_auth
+
+from ..estates import scope
 from storage.models import Ticket
 
 CONSOLE_ROLES = ("manager", "supervisor")
@@ -12,8 +14,8 @@ ROLE_NAMES = {"manager": "项目经理", "supervisor": "主管"}
 
 @dataclass(frozen=True)
 class Viewer:
-    """A signed-in manager or supervisor. estate_ids is None for every estate: today every
-    manager sees all; the estates work fills it from the staff member's estates."""
+    """A signed-in manager or supervisor. estate_ids is None for every estate, else the estates they
+    serve (handlers/estates/scope.py: their own list and the estates whose settings name them)."""
     staff_id: int
     name: str
     role: str
@@ -40,15 +42,15 @@ def may_use_console(member) -> bool:
     return member is not None and member.active and member.role in CONSOLE_ROLES
 
 
-def load(session, staff_id: int) -> Viewer | None:
+def load(desk, session, staff_id: int) -> Viewer | None:
     """The viewer for a staff id, or None when that person may not (or no longer) use the console."""
     member = console_auth.staff_by_id(session, staff_id)
     if not may_use_console(member):
         return None
-    return Viewer(member.id, member.name, member.role, estates_of(member))
+    return of(desk, member)
 
 
-def estates_of(member) -> frozenset[int] | None:
-    """The estates a member of staff works for; None (all) until estates exist."""
-    estate_ids = getattr(member, "estate_ids", None)
-    return None if estate_ids is None else frozenset(estate_ids)
+def of(desk, member) -> Viewer:
+    """The viewer a member of staff is, with the estates they serve (re-read at every request, so an
+    estate's changed settings count at once)."""
+    return Viewer(member.id, member.name, member.role, scope.estates_of(desk, member))

@@ -35,7 +35,8 @@ def purge_command(dry_run: bool) -> None:
         click.echo(f"retention {scope.days} days: {where}")
     verb = "would anonymise" if dry_run else "anonymised"
     counts = report.counts
-    click.echo(f"{verb}: {counts['tickets']} tickets, {counts['residents']} residents, {counts['messages']} messages")
+    click.echo(f"{verb}: {counts['tickets']} tickets, {counts['residents']} residents, {counts['messages']} messages,"
+               f" {counts['opinions']} campaign opinions")
     click.echo(KEPT)
 
 
@@ -50,11 +51,12 @@ def forget_command(identifier: str, dry_run: bool, actor: str) -> None:
         report = forget(_desk(), identifier, actor, dry_run=dry_run)
     except ForgetError as exc:
         raise click.ClickException(str(exc)) from None
-    if not report.residents and not report.tickets:
+    if not report.residents and not report.tickets and not report.opinions:
         click.echo(f"nobody known as {report.subject}: nothing to forget")
         return
     click.echo(f"{'would forget' if dry_run else 'forgot'} {report.subject}: {report.residents} resident records,"
                f" {report.tickets} tickets anonymised, {report.messages} messages masked,"
+               f" {report.opinions} campaign opinions taken on the phone masked,"
                f" {report.followups_stopped} follow-ups stopped")
     if report.open_tickets:
         click.echo(f"note: {report.open_tickets} of these tickets are still open; staff can no longer contact the "

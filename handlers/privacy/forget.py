@@ -27,6 +27,7 @@ class ForgetReport:
     tickets: int = 0
     open_tickets: int = 0              # still being worked on: staff can no longer reach the resident
     messages: int = 0
+    opinions: int = 0                  # campaign answers taken on the phone from this roster owner
     followups_stopped: int = 0
     counts: dict = field(default_factory=dict)
 
@@ -61,8 +62,12 @@ def forget(desk: Desk, identifier: str, actor: str, dry_run: bool = False) -> Fo
         report.followups_stopped = privacy.stop_followups(session, tickets, now)
         privacy.anonymise_messages(session, messages, mask, now)
         privacy.anonymise_tickets(session, tickets, mask, mask_phone, now, FORGOTTEN, {"by": actor})
-        privacy.anonymise_residents(session, residents, mask, now, stop_pending=True)
+        privacy.anonymise_residents(session, residents, mask, now, stop_pending=True)  # their bindings and answers too
+        opinions = privacy.opinions_of_phone(session, phone) if phone else []
+        privacy.anonymise_opinions(session, opinions, mask)
+        report.opinions = len(opinions)
         report.counts = {"residents": report.residents, "tickets": report.tickets, "messages": report.messages,
+                         "opinions": report.opinions,
                          "open_tickets": report.open_tickets, "followups_stopped": report.followups_stopped}
         privacy.log_event(session, actor, "forget", report.subject, report.counts, KEPT)
         if dry_run:

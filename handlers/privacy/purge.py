@@ -38,7 +38,8 @@ class Scope:
 class PurgeReport:
     dry_run: bool
     scopes: list[Scope]
-    counts: dict[str, int] = field(default_factory=lambda: {"tickets": 0, "residents": 0, "messages": 0})
+    counts: dict[str, int] = field(default_factory=lambda: {"tickets": 0, "residents": 0, "messages": 0,
+                                                             "opinions": 0})
 
 
 def scopes(desk: Desk) -> list[Scope]:
@@ -74,6 +75,9 @@ def purge(desk: Desk, dry_run: bool = False, actor: str = "system") -> PurgeRepo
                                             partial(_tickets, now=now, days=scope.days))
                 counts["residents"] += _sweep(session, dry_run, partial(privacy.stale_residents, **where),
                                               partial(_residents, now=now, report=report))
+                # Campaign opinions (业主意见) are masked; ratings and coverage stay for the statistics.
+                counts["opinions"] += _sweep(session, dry_run, partial(privacy.stale_opinions, **where),
+                                             partial(privacy.anonymise_opinions, mask=mask))
             if not dry_run:
                 privacy.log_event(session, actor, "purge", None, counts, KEPT)
                 session.commit()

@@ -8,7 +8,7 @@ from nlu.text import fold
 
 from ..desk import Turn
 from ..tickets import tickets
-from . import places, replies, residents
+from . import replies, residents, whose
 from .parsed import Parsed
 
 # Dissatisfaction with how people serve residents (seed 001: 服务质量投诉 逐级上报至项目经理).
@@ -16,8 +16,14 @@ _SERVICE_CUE = re.compile(r"态度|服务|没人来|没人管|没人理|不理|�
                           r"不接电话|电话打不通|没人接|保安|保洁|客服|管家|师傅|工作人员|维修工|前台")
 
 
-def start(turn: Turn, parsed: Parsed) -> str:
-    """Open a complaint ticket (or join the open one about the same thing)."""
+def start(turn: Turn, parsed: Parsed, settled: bool = False) -> str:
+    """Open a complaint ticket (or join the open one about the same thing); the estate is asked first
+    when the company has several and nothing tells which (`settled`: already asked, parsed.estate_id holds it)."""
+    estate_id = parsed.estate_id
+    if not settled:
+        estate_id, question = whose.settle(turn, parsed, "complaint")
+        if question is not None:
+            return question
     categories = parsed.entities.get("category", [])
     topic = next((c for c in categories if c in COMPLAINT_TOPICS), categories[0] if categories else None)
     draft = tickets.Draft(kind="complaint", words=[parsed.text], description=parsed.text, category=topic,
@@ -25,7 +31,7 @@ def start(turn: Turn, parsed: Parsed) -> str:
     draft.building, draft.unit, draft.room = (parsed.first("building"), parsed.first("unit"), parsed.first("room")) \
         if parsed.has_address else residents.address_of(turn)
     draft.phone = parsed.first("phone")
-    draft.estate_id = places.estate_of(turn, parsed.estate_id)
+    draft.estate_id = estate_id
     draft.for_manager = topic in tickets.SERVICE_QUALITY or bool(_SERVICE_CUE.search(fold(parsed.text)))
     residents.learn(turn, parsed)
     repeat = tickets.find_repeat(turn, draft)

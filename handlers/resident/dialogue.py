@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from nlu.text import fold
@@ -13,7 +14,7 @@ from ..tickets import deadlines, followup
 from ..campaigns import answers as campaign_answers
 from ..campaigns.start import STATE as CAMPAIGN_STATE
 from ..tickets.cards import show_card
-from . import complaint, houses, inquiry, progress, repair, replies, residents, visits
+from . import complaint, houses, inquiry, places, progress, repair, replies, residents, visits, whose
 from .parsed import Parsed
 
 _CANCEL = re.compile(r"^\W*(取消|算了|不用了|不修了|不用修了|不用来了|撤销|撤回|先不修了)")
@@ -78,7 +79,9 @@ def _continue(turn: Turn, state, parsed: Parsed, attachment_ids) -> str | None:
         if parsed.is_("progress", 0.6) and not parsed.has_address:
             return progress.show(turn) + "\n\n" + repair.reask(turn, slots)
         if parsed.is_("inquiry", 0.7) and slots.get("awaiting") != "description" and not _fills_slot(parsed):
-            return inquiry.answer(turn, parsed) + "\n\n" + repair.reask(turn, slots)
+            # Never asks which 小区 here: that question would replace the repair's conversation.
+            aside = replace(parsed, estate_id=places.estate_of(turn, parsed.estate_id, slots.get("estate_id")))
+            return inquiry.answer(turn, aside, settled=True) + "\n\n" + repair.reask(turn, slots)
         if attachment_ids:
             slots = {**slots, "attachment_ids": [*slots.get("attachment_ids", []), *attachment_ids]}
         return repair.resume(turn, slots, parsed)
@@ -86,6 +89,8 @@ def _continue(turn: Turn, state, parsed: Parsed, attachment_ids) -> str | None:
         return houses.resume(turn, state, parsed)
     if state.state == CAMPAIGN_STATE:
         return campaign_answers.answered(turn, slots, parsed)  # None: not an answer, the survey stays open
+    if state.state == whose.STATE:
+        return _settled(turn, slots, parsed)
     if state.state == followup.STATE:
         return followup.answered(turn, slots, parsed.text)  # None: not an answer, the survey stays open
     queries.clear_conversation(turn.session, turn.resident.id)
@@ -98,6 +103,15 @@ def _continue(turn: Turn, state, parsed: Parsed, attachment_ids) -> str | None:
     if state.state == "profile_address" and parsed.has_address and parsed.intent in ("inform", "affirm", "other"):
         return _inform(turn, parsed)
     return None
+
+
+def _settled(turn: Turn, slots: dict, parsed: Parsed) -> str:
+    """The answer to "which 小区?": the waiting complaint or inquiry goes on (or the question again)."""
+    outcome = whose.resume(turn, slots, parsed)
+    if isinstance(outcome, str):
+        return outcome
+    kind, waiting = outcome
+    return complaint.start(turn, waiting, True) if kind == "complaint" else inquiry.answer(turn, waiting, True)
 
 
 def _fills_slot(parsed: Parsed) -> bool:

@@ -8,24 +8,31 @@ from storage import queries
 
 from ..desk import Turn
 from ..tickets import tickets
-from . import places, replies, residents
+from . import places, replies, residents, whose
 from .parsed import Parsed
 
 FOLLOWUP_STATE = "inquiry_followup"
 _WANTS_PERSON = re.compile(r"人工|转人工|客服|没(有)?解答|没回答|不是这个|不对|答非所问|没用|还是不")
 
 
-def answer(turn: Turn, parsed: Parsed) -> str:
-    """Answer from the knowledge base; offer a colleague when unsure; a ticket when there is no answer."""
+def answer(turn: Turn, parsed: Parsed, settled: bool = False) -> str:
+    """Answer from the knowledge base; offer a colleague when unsure; a ticket when there is no answer.
+    The estate is asked first when the company has several and nothing tells which (fees, hours and
+    phones differ; `settled`: already asked, parsed.estate_id holds it)."""
     residents.learn(turn, parsed)
-    knowledge = turn.desk.knowledge_for(places.estate_of(turn, parsed.estate_id))  # fees, hours, phones differ
+    estate_id = parsed.estate_id
+    if not settled:
+        estate_id, question = whose.settle(turn, parsed, "inquiry")
+        if question is not None:
+            return question
+    knowledge = turn.desk.knowledge_for(estate_id)
     match = knowledge.answer(parsed.text)
     if match is None:
-        return record(turn, parsed.text, estate_id=parsed.estate_id)
+        return record(turn, parsed.text, estate_id=estate_id)
     if knowledge.is_confident(match):
         return match.entry.answer
     queries.save_conversation(turn.session, turn.resident.id, FOLLOWUP_STATE,
-                              {"question": parsed.text, "entry": match.entry.id, "estate_id": parsed.estate_id},
+                              {"question": parsed.text, "entry": match.entry.id, "estate_id": estate_id},
                               turn.now + turn.desk.minutes("CONVERSATION_TTL_MINUTES"))
     return replies.inquiry_suggestion(match.entry.answer)
 

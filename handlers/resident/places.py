@@ -20,9 +20,10 @@ _CLEARS = {"no_building": ("building", "unit", "room"), "no_unit": ("unit",), "n
 
 
 def ask_estate(turn: Turn) -> str:
-    """Which estate, with a few names as examples."""
+    """Which estate, with a few names as examples when there are any."""
     names = "、".join(estate.name for estate in turn.desk.estates.estates()[:3])
-    return f"请问您是哪个小区的？麻烦告诉我们小区名称（例如：{names}）。"
+    example = f"（例如：{names}）" if names else ""
+    return f"请问您是哪个小区的？麻烦告诉我们小区名称{example}。"
 
 
 def estate_of(turn: Turn, *known: int | None) -> int | None:

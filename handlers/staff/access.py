@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 
 NO_PERMISSION = "无权限：只有登记的物业员工可以操作工单。"
 NOT_YOUR_GROUP = "无权限：这个工单不属于您所在的员工群，请由负责该工单的员工群处理。"
+# Another estate's ticket: says whose it is and whom to ask, and nothing else about it (no code, address,
+# resident or content: the estate's name is what the member needs to find the right desk).
+OUTSIDE_ESTATE = "该工单属于{estate}，您不在该小区的服务范围内，如需处理请联系主管。"
 NOT_A_STAFF_CHAT = "本群未登记为物业员工群，无法处理工单。"
 IGNORE = "ignore"  # ordinary talk in a group is not for the desk: no answer at all
 MANAGING_ROLES = ("manager", "supervisor")
@@ -71,9 +74,16 @@ def allowed(work: Work, action: StaffAction, member: Staff, ticket: Ticket) -> b
     if may_act(work.desk, member, ticket, action.chat_id, action.chat_private):
         return True
     what = action.button.action if action.button else action.command or action.kind
-    log.warning("refused %s on ticket %s by staff %s in chat %s: not their group's ticket",
+    log.warning("refused %s on ticket %s by staff %s in chat %s: not their group's or estate's ticket",
                 what, ticket.id, member.id, action.chat_id)
     return False
+
+
+def refused(desk: Desk, member: Staff, ticket: Ticket | None) -> str:
+    """The answer to an action `allowed` refused: another estate's ticket is named by its estate only."""
+    if ticket is not None and not scope.serves(desk, member, ticket.estate_id):
+        return OUTSIDE_ESTATE.format(estate=desk.estate_name(ticket.estate_id))
+    return NOT_YOUR_GROUP
 
 
 def may_work_on(member: Staff, ticket: Ticket) -> bool:

@@ -13,7 +13,7 @@ from ..notices import BINDING_ACTIONS, GIVE, HISTORY, INCIDENT_ACTIONS, TAKE_OVE
 from ..tickets import deadlines
 from ..tickets.cards import show_card
 from . import binding_press, commands, handover, relay
-from .access import NOT_YOUR_GROUP, actor, allowed, may_work_on
+from .access import actor, allowed, may_work_on, refused
 
 
 def press(work: Work, action: StaffAction, member: Staff) -> None:
@@ -36,7 +36,7 @@ def press(work: Work, action: StaffAction, member: Staff) -> None:
         outbox.answer(work, action, "找不到这个工单。")
         return
     if not allowed(work, action, member, ticket):
-        outbox.answer(work, action, NOT_YOUR_GROUP, alert=True)
+        outbox.answer(work, action, refused(work.desk, member, ticket), alert=True)
         return
     if button.action == GIVE:
         handover.give(work, action, member, ticket, int(button.arg))

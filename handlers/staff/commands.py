@@ -11,8 +11,9 @@ from ..incidents import staff as incidents
 from ..messages import StaffAction
 from ..tickets.cards import render
 from ..tickets.routing import staff_chat_for
+from ..tickets.wording import event_name
 from . import relay
-from .access import NOT_YOUR_GROUP, allowed, may_act
+from .access import allowed, may_act, refused
 
 HELP = ("工单操作：在工单卡片上点按钮（接单 / 已到场 / 已完成 / 转派 / 查看电话）。\n"
         "回复住户：直接回复工单卡片，或发送 /reply 工单号 内容（会先经过服务用语检查）。\n"
@@ -20,19 +21,6 @@ HELP = ("工单操作：在工单卡片上点按钮（接单 / 已到场 / 已�
         "/console 管理后台登录链接（项目经理、主管，请私聊机器人发送）\n/help 本说明\n" + incidents.HELP)
 CONSOLE_IN_PRIVATE = "为保护您的账号，管理后台的登录链接只在私聊中发送。请点开机器人的头像，私聊发送 /console。"
 CONSOLE_NOT_ALLOWED = "管理后台供项目经理和主管使用，您的账号暂未开通。如需查看，请联系项目经理。"
-EVENT_NAMES = {"taken_over": "主管接手", "deadline_missed": "超过时限", "reminded": "时限提醒",
-               "followup_sent": "发送回访", "followup_reminded": "回访提醒", "followup_answered": "住户评价",
-               "closed": "办结", "time_changed": "住户改约时间",
-               "created": "提交", "accepted": "接单", "arrived": "到场", "done": "完成", "transferred": "转派",
-               "phone_revealed": "查看电话", "staff_reply": "回复住户", "reply_blocked": "回复被拦截（服务禁用语）",
-               "delivered": "消息已送达", "escalated": "升级", "repeat_report": "住户再次反映", "reopened": "重新打开",
-               "cancelled": "住户取消", "photo_added": "补充照片", "location_added": "补充位置",
-               "marked_for_manager": "报项目经理", "phone_task": "转电话联系", "delivery_failed": "消息发送失败",
-               "needs_phone_call": "需电话确认", "secondary_intent": "兼有其他诉求",
-               "details_added": "住户补充信息",
-               "personal_data_anonymised": "个人信息已匿名化（超过保存期限）",
-               "personal_data_forgotten": "应住户要求删除个人信息",
-               "joined_incident": "并入事件", "detached_from_incident": "从事件拆出"}
 
 
 def run(work: Work, action: StaffAction, member: Staff) -> None:
@@ -46,7 +34,7 @@ def run(work: Work, action: StaffAction, member: Staff) -> None:
         text = _listing(work, action, member, mine=True)
     elif command == "ticket":
         ticket = _by_code(work, action.args) if action.args.strip() else None
-        text = NOT_YOUR_GROUP if ticket and not allowed(work, action, member, ticket) else \
+        text = refused(work.desk, member, ticket) if ticket and not allowed(work, action, member, ticket) else \
             history(work, action.args.strip())
     elif command in incidents.COMMANDS:
         text = incidents.run(work, action, member)
@@ -58,7 +46,7 @@ def run(work: Work, action: StaffAction, member: Staff) -> None:
         if ticket is None or not reply.strip():
             text = "用法：/reply 工单号 回复内容"
         elif not allowed(work, action, member, ticket):
-            text = NOT_YOUR_GROUP
+            text = refused(work.desk, member, ticket)
         else:
             relay.relay(work, action, member, ticket, reply.strip())
             return
@@ -108,5 +96,5 @@ def history(work: Work, code: str) -> str:
     for event in ticket.events[-15:]:
         who = event.actor.split(":")[-1] if event.actor.startswith("staff:") else \
             {"system": "系统"}.get(event.actor, "住户")
-        lines.append(f"{work.desk.local(event.at):%m-%d %H:%M} {who} {EVENT_NAMES.get(event.action, event.action)}")
+        lines.append(f"{work.desk.local(event.at):%m-%d %H:%M} {who} {event_name(event.action)}")
     return "\n".join(lines)

@@ -55,7 +55,7 @@ def _message(work: Work, action: StaffAction, member) -> None:
     if action.replying_to is not None:
         ticket = queries.ticket_by_card(work.session, action.chat_id, action.replying_to)
     if ticket is not None and not access.allowed(work, action, member, ticket):
-        outbox.to_staff(work, action.chat_id, access.NOT_YOUR_GROUP, reply_to=action.message)
+        outbox.to_staff(work, action.chat_id, access.refused(work.desk, member, ticket), reply_to=action.message)
     elif ticket is not None:
         relay.relay(work, action, member, ticket, action.text)
     elif action.chat_private:

@@ -14,7 +14,7 @@ from ..desk import Work
 from ..messages import StaffAction
 from ..notices import USE_SUGGESTION, Button
 from ..tickets import deadlines, escalation
-from .access import NOT_YOUR_GROUP, actor, allowed, manages
+from .access import actor, allowed, manages, refused
 
 
 def relay(work: Work, action: StaffAction, member: Staff, ticket: Ticket, text: str) -> None:
@@ -48,7 +48,7 @@ def use_suggestion(work: Work, action: StaffAction, member: Staff, outbox_id: in
         return
     ticket = queries.ticket(work.session, row.ticket_id)
     if ticket is None or not allowed(work, action, member, ticket):
-        outbox.answer(work, action, NOT_YOUR_GROUP, alert=True)
+        outbox.answer(work, action, refused(work.desk, member, ticket), alert=True)
         return
     if row.created_by != actor(member) and not manages(member):
         outbox.answer(work, action, "只有原回复人可以发送这条建议。", alert=True)

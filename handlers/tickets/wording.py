@@ -9,11 +9,29 @@ CATEGORY_NAMES = {
     "neighbour": "邻里", "greening": "绿化",
 }
 KIND_NAMES = {"repair": "报修", "complaint": "投诉", "inquiry": "咨询"}
+# What happened to a ticket (event action → label): one table for /ticket in Telegram and the console timeline.
+EVENT_NAMES = {
+    "created": "提交", "accepted": "接单", "arrived": "到场", "done": "完成", "transferred": "转派",
+    "taken_over": "主管接手", "deadline_missed": "超过时限", "reminded": "时限提醒", "followup_sent": "发送回访",
+    "followup_reminded": "回访提醒", "followup_answered": "住户评价", "closed": "办结", "time_changed": "住户改约时间",
+    "phone_revealed": "查看完整电话", "staff_reply": "回复住户", "reply_blocked": "回复被拦截（服务禁用语）",
+    "delivered": "消息已送达", "escalated": "升级", "repeat_report": "住户再次反映", "reopened": "重新打开",
+    "cancelled": "住户取消", "photo_added": "补充照片", "location_added": "补充位置", "made_urgent": "改为紧急",
+    "marked_for_manager": "报项目经理", "phone_task": "转电话联系", "delivery_failed": "消息发送失败",
+    "needs_phone_call": "需电话确认", "secondary_intent": "兼有其他诉求", "details_added": "住户补充信息",
+    "personal_data_anonymised": "个人信息超过保存期限，已匿名化", "personal_data_forgotten": "应住户要求删除个人信息",
+    "joined_incident": "并入事件", "detached_from_incident": "从事件拆出",
+}
 
 
 def category_name(category: str | None) -> str:
     """A category as residents say it."""
     return CATEGORY_NAMES.get(category or "", "")
+
+
+def event_name(action: str) -> str:
+    """An event's label as staff and managers read it (the stored name when there is none)."""
+    return EVENT_NAMES.get(action, action)
 
 
 def address_text(building: str | None, unit: str | None, room: str | None) -> str:

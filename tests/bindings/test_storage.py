@@ -79,3 +79,30 @@ def test_imported_houses_keep_their_import_time_as_a_time(sessions):
     with sessions() as session:
         house = session.scalars(select(House).order_by(House.id)).first()
         assert isinstance(house.created_at, datetime) and isinstance(house.updated_at, datetime)
+
+
+def test_bound_houses_is_one_statement_with_the_addresses(sessions):
+    """On the intake path a bound resident's houses cost one round trip (issue 14: under 1 ms); only
+    active bindings count, oldest first, each with its roster address."""
+    from sqlalchemy import event
+
+    with session_scope(sessions) as session:
+        houses = session.scalars(select(House).order_by(House.id)).all()[:3]
+        resident = Resident(openid="o_storage_2")
+        session.add(resident)
+        session.flush()
+        for house, state in zip(houses, ("active", "pending", "active")):
+            bindings.add_binding(session, **_values(house, resident, state=state, role="family"))
+        statements = []
+        engine = session.get_bind()
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            found = bindings.bound_houses(session, resident.id, date(2026, 12, 1))
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        assert len(statements) == 1
+        assert [b.ResidentHouse.house_id for b in found] == [houses[0].id, houses[2].id]
+        first = found[0]
+        assert (first.ResidentHouse.role, first.ResidentHouse.estate_id) == ("family", houses[0].estate_id)
+        assert first.room == houses[0].room and first.estate and first.building

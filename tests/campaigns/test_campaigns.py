@@ -76,6 +76,8 @@ def test_a_problem_raised_in_the_survey_becomes_a_ticket_at_the_house(run, desk,
     assert "工单号" in reply and "非常抱歉" in reply
     t = rows(desk, Ticket)[-1]
     assert (t.building, t.unit, t.room) == ("3", "2", "1202")
+    jx = next(e.id for e in desk.estates.estates() if e.name == "锦绣花园")
+    assert t.estate_id == jx and t.house_id is not None          # the house's estate, not the default one
     [answered] = [c for c in rows(desk, CampaignContact) if c.state == "answered"]
     assert (answered.rating, answered.ticket_id) == (2, t.id) and "楼道灯" in answered.opinion
     figures = status(run)

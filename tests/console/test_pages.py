@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from handlers.console import overview, periods, rollups
+from handlers.staff import commands
 from storage.db import session_scope
 from storage.models import Ticket, TicketEvent, utcnow
 
@@ -94,6 +95,21 @@ def test_ticket_page_shows_the_whole_history_with_phones_masked(manager, desk, p
     assert "您好，我们立即安排处理，请稍候。" in page and "采用系统建议的改写发送" in page
     timeline = page[page.index('id="timeline"'):]
     assert "到场时限" in timeline and timeline.index("提交") < timeline.index("接单") < timeline.index("超过时限")
+
+
+def test_telegram_and_the_console_name_every_step_alike(manager, desk, people):
+    """One table of step names: each side used to miss steps the other knew (改为紧急, 并入事件)."""
+    now = utcnow()
+    with session_scope(desk.sessions) as session:
+        ticket = add_ticket(session, now)
+        for n, action in enumerate(("created", "made_urgent", "joined_incident", "phone_revealed")):
+            session.add(TicketEvent(ticket_id=ticket.id, actor="system", action=action, at=now + timedelta(minutes=n)))
+        ticket_id, code = ticket.id, ticket.code
+    page = manager.get(f"/tickets/{ticket_id}").get_data(as_text=True)
+    with desk.work() as work:
+        steps = commands.history(work, code).split("处理记录：")[1]
+    for label in ("提交", "改为紧急", "并入事件", "查看完整电话"):
+        assert label in page[page.index('id="timeline"'):] and label in steps
 
 
 def test_revealing_a_phone_is_logged_with_who(manager, desk, people):

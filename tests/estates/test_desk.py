@@ -243,7 +243,8 @@ def test_staff_act_on_their_estates_tickets_only(resident, desk, estates):
     [ticket] = rows(desk, Ticket)
     _press(desk, 12, ticket.id)                      # 阳光城's worker: refused
     assert rows(desk, Ticket)[0].status == "new"
-    assert any("无权限" in str(r.payload) for r in rows(desk, OutboxMessage))
+    refusal = [r.payload["text"] for r in rows(desk, OutboxMessage) if "服务范围" in str(r.payload)]
+    assert refusal == ["该工单属于锦绣花园，您不在该小区的服务范围内，如需处理请联系主管。"]  # nothing more of it
     _press(desk, 11, ticket.id)                      # 锦绣花园's worker: accepted
     assert rows(desk, Ticket)[0].assignee_id is not None
 

@@ -77,10 +77,10 @@ def _state(desk, resident_id, ticket_id):
 
 
 def test_purge_anonymises_what_outlived_the_retention_and_keeps_the_tickets(desk, people):
-    assert purge(desk, dry_run=True).counts == {"tickets": 1, "residents": 1, "messages": 1}
+    assert purge(desk, dry_run=True).counts == {"tickets": 1, "residents": 1, "messages": 1, "opinions": 0}
     assert _state(desk, *people["old"])[0].openid == "o_old_resident_01"      # the dry run changed nothing
     report = purge(desk)
-    assert report.counts == {"tickets": 1, "residents": 1, "messages": 1}
+    assert report.counts == {"tickets": 1, "residents": 1, "messages": 1, "opinions": 0}
     resident, ticket, events, message, outbox, photo, conversation, _timer = _state(desk, *people["old"])
     assert resident.openid.startswith(privacy.FORGOTTEN) and resident.anonymised_at is not None
     assert (resident.name, resident.phone, resident.room, resident.active) == (None, None, None, False)
@@ -98,7 +98,7 @@ def test_purge_anonymises_what_outlived_the_retention_and_keeps_the_tickets(desk
     recent, open_ticket, *_ = _state(desk, *people["new"])
     assert recent.openid == "o_new_resident_02" and recent.phone == NEW_PHONE
     assert open_ticket.contact_phone == NEW_PHONE and open_ticket.anonymised_at is None
-    assert purge(desk).counts == {"tickets": 0, "residents": 0, "messages": 0}   # nothing twice
+    assert purge(desk).counts == {"tickets": 0, "residents": 0, "messages": 0, "opinions": 0}   # nothing twice
     with desk.sessions() as session:
         logged = privacy.events(session)
     assert [e.action for e in logged] == ["purge", "purge"] and "保留" in logged[0].kept

@@ -35,8 +35,8 @@ def _signed_in() -> tuple[viewers.Viewer | None, str | None]:
     desk = _desk()
     if not signin.session_current(session.get(SINCE), desk.now(), desk.config["CONSOLE_SESSION_MINUTES"]):
         return None, "expired"
-    with desk.sessions() as db:
-        found = viewers.load(db, staff_id)
+    with desk.work() as work:  # the estate caches read in this session (SQLite: one writer)
+        found = viewers.load(desk, work.session, staff_id)
     return (found, None) if found else (None, "refused")
 
 

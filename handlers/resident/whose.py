@@ -1,0 +1,72 @@
+"""Which estate a complaint or an inquiry is about, when the message names none (issue 14).
+
+In order: the estate named in the message; the estate of the resident's bound houses (one estate:
+taken silently; houses in several estates: asked once which house, as repairs ask); the estate the
+resident told us before; the company's only estate (a single-estate company is never asked); else
+the resident is asked once which 小区, as repairs ask. Two answers that name none, or a conversation
+still open (a 回访 survey waiting for its answer, which the question would replace): the request goes on
+with the default estate and the desk settles it, so nothing is ever dropped (首问负责).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+
+from storage import queries
+
+from ..bindings import service
+from ..desk import Turn
+from . import places
+from .binding import number
+from .parsed import Parsed
+
+STATE = "which_estate"
+MAX_TRIES = 2
+ASK_HOUSE_AGAIN = "麻烦您回复房屋前面的序号，或直接告诉我们小区名称。"
+ASK_ESTATE_AGAIN = "抱歉，没能识别出小区名称，麻烦您再说一下是哪个小区，例如“锦绣花园”。"
+
+
+def ask_house(addresses: list[str]) -> str:
+    """The resident holds houses in several estates: which one this is about (asked once)."""
+    lines = "\n".join(f"{i}. {address}" for i, address in enumerate(addresses, 1))
+    return f"请问您这次反映的是哪一处房屋的情况？\n{lines}\n回复序号即可。"
+
+
+def settle(turn: Turn, parsed: Parsed, kind: str) -> tuple[int | None, str | None]:
+    """(estate id, None) when the estate is known (None: the default estate, the resident gave up),
+    or (None, the question) when the resident must be asked; the request waits in the conversation."""
+    if parsed.estate_id:
+        return parsed.estate_id, None
+    estates = {row.ResidentHouse.estate_id for row in service.current(turn, turn.resident)}
+    if len(estates) == 1:
+        return estates.pop(), None
+    if not estates:
+        known = places.estate_of(turn)  # the resident's estate, or the company's only one
+        if known is not None:
+            return known, None
+    if queries.conversation(turn.session, turn.resident.id, turn.now) is not None:
+        return None, None  # a survey still waits for its answer: not replaced, the desk settles the estate
+    return None, _ask(turn, {"kind": kind, "parsed": asdict(parsed), "tries": 0, "by_house": bool(estates)})
+
+
+def _ask(turn: Turn, slots: dict, again: bool = False) -> str:
+    queries.save_conversation(turn.session, turn.resident.id, STATE, slots,
+                              turn.now + turn.desk.minutes("CONVERSATION_TTL_MINUTES"))
+    if slots["by_house"]:
+        return ASK_HOUSE_AGAIN if again else ask_house([service.address(r) for r in service.current(turn, turn.resident)])
+    return ASK_ESTATE_AGAIN if again else places.ask_estate(turn)
+
+
+def resume(turn: Turn, slots: dict, answer: Parsed) -> str | tuple[str, Parsed]:
+    """The answer to the question: (kind, the waiting request's Parsed with its estate) when it names
+    one, or when the resident gave up twice (estate None: the default estate); else the question again."""
+    estate_id = answer.estate_id
+    if estate_id is None and slots["by_house"]:
+        bound = service.current(turn, turn.resident)
+        chosen = number(answer, len(bound))
+        estate_id = bound[chosen].ResidentHouse.estate_id if chosen is not None else None
+    if estate_id is None and slots["tries"] + 1 < MAX_TRIES:
+        return _ask(turn, {**slots, "tries": slots["tries"] + 1}, again=True)
+    queries.clear_conversation(turn.session, turn.resident.id)
+    if estate_id is not None and turn.resident.estate_id is None and not slots["by_house"]:
+        turn.resident.estate_id = estate_id  # told once: the next request is not asked again
+    return slots["kind"], replace(Parsed(**slots["parsed"]), estate_id=estate_id)
