@@ -5,9 +5,11 @@ entities and the `urgent` flag, so the rest of the service never knows which bac
 """
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
 
@@ -22,6 +24,9 @@ from .urgency import is_urgent
 log = logging.getLogger(__name__)
 
 FALLBACK_INTENT = "other"
+# Answers of the embedded model kept per process: in a burst hundreds write the same words (还是没电),
+# and the model is deterministic. Rasa's answers are not kept (a fallback must not stick).
+CACHE_SIZE = 4096
 OWN_ENTITIES = frozenset({"building", "unit", "room", "phone", "category"})
 
 
@@ -41,6 +46,8 @@ class NLU:
         self._rasa = RasaClient(rasa_url, rasa_token, rasa_timeout) if rasa_url else None
         self._embedded: EmbeddedModel | None = None
         self._lock = threading.Lock()
+        self._cache: OrderedDict[str, dict] = OrderedDict()
+        self._cache_lock = threading.Lock()
         data = load(train_file)
         self.extractor = EntityExtractor(category_terms(data))
         self._synonyms = data.synonyms
@@ -78,9 +85,24 @@ class NLU:
                 result = self._parse_embedded(text, analysis)
                 result["fallback"] = True
         else:
-            analysis = self.extractor.analyse(text)
-            result = self._parse_embedded(text, analysis)
+            return self._embedded_cached(text)
         return self._postprocess(text, result, analysis)
+
+    def _embedded_cached(self, text: str) -> dict:
+        """The embedded backend's answer, from the cache when these words were read before (a copy:
+        callers own what they get)."""
+        with self._cache_lock:
+            found = self._cache.get(text)
+            if found is not None:
+                self._cache.move_to_end(text)
+        if found is None:
+            analysis = self.extractor.analyse(text)
+            found = self._postprocess(text, self._parse_embedded(text, analysis), analysis)
+            with self._cache_lock:
+                self._cache[text] = found
+                if len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return copy.deepcopy(found)
 
     def _parse_embedded(self, text: str, analysis) -> dict:
         ranking = self.embedded.predict(text[:READ_CHARS], self.extractor.signals(analysis))

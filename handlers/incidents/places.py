@@ -4,7 +4,7 @@ A resident's report takes the estate its intake settled on (the ticket's, the on
 resident's), never a guess from here; a building as written becomes the roster's key. Staff commands
 name their estate (its name, code or an alias), else the default estate (the first one, created by
 migration 0004). Names and settings are cached per process and re-read when the company's version
-number changes (one indexed query per message); no second session is opened inside the resident's
+number changes (the desk's shared version check, at most every 2 s); no second session is opened inside the resident's
 transaction (on SQLite it would wait for the write lock the turn already holds).
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ class _Book:
 
 def _book(desk: Desk, session: Session) -> _Book:
     book = desk.__dict__.setdefault("_incident_book", _Book())
-    version = estate_queries.version(session)
+    version = desk.estates.freshness.version()  # the desk's one check every 2 s, not a query per message
     if version != book.version:
         estates = estate_queries.estates(session)
         names = [(alias_key(e.name), e.id) for e in estates] + [(alias_key(e.code), e.id) for e in estates if e.code]
