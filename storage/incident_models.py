@@ -86,7 +86,7 @@ class IncidentReport(Base):
     restore_outbox_id: Mapped[int | None] = mapped_column(Integer)
     restore_status: Mapped[str | None] = mapped_column(String(16))        # queued | sent | template | phone | failed | unknown
     # 回访 of the household once the outage is over: skipped (not sampled, or the estate's policy),
-    # ticket (its ticket's own survey), due (at followup_at), sent, answered, phone
+    # ticket (its ticket's own survey), due, sent, reminded (each with its next step at followup_at), answered, phone
     followup_status: Mapped[str | None] = mapped_column(String(16))
     followup_at: Mapped[datetime | None] = mapped_column(DateTime)
     rating: Mapped[int | None] = mapped_column(Integer)

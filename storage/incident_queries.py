@@ -218,20 +218,26 @@ def ticket_codes(session: Session, ticket_ids: list[int]) -> dict[int, str]:
     return dict(session.execute(select(Ticket.id, Ticket.code).where(Ticket.id.in_(ticket_ids))).all())
 
 
+# 回访 statuses with a step still to come at followup_at: the survey, its one reminder, the phone task
+FOLLOWUP_WAITING = ("due", "sent", "reminded")
+
+
 def followups_due(session: Session, incident_id: int, now: datetime,
                   limit: int) -> list[tuple[IncidentReport, Resident]]:
-    """Households of an incident whose 回访 is due, with their residents, locked (a second job skips them)."""
+    """Households of an incident whose 回访 step is due (the survey, its reminder, the phone task), with their
+    residents, locked (a second job skips them)."""
     return list(session.execute(select(IncidentReport, Resident).join(Resident, Resident.id == IncidentReport.resident_id)
                                 .where(IncidentReport.incident_id == incident_id,
-                                       IncidentReport.followup_status == "due", IncidentReport.followup_at <= now)
+                                       IncidentReport.followup_status.in_(FOLLOWUP_WAITING),
+                                       IncidentReport.followup_at <= now)
                                 .order_by(IncidentReport.id).limit(limit)
                                 .with_for_update(of=IncidentReport, skip_locked=True)))
 
 
 def next_followup(session: Session, incident_id: int) -> datetime | None:
-    """When the next 回访 of an incident's households is due (None: none waiting)."""
+    """When the next 回访 step of an incident's households is due (None: none waiting)."""
     return session.scalar(select(func.min(IncidentReport.followup_at)).where(
-        IncidentReport.incident_id == incident_id, IncidentReport.followup_status == "due"))
+        IncidentReport.incident_id == incident_id, IncidentReport.followup_status.in_(FOLLOWUP_WAITING)))
 
 
 def report(session: Session, report_id: int, lock: bool = False) -> IncidentReport | None:

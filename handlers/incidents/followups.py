@@ -4,8 +4,10 @@ When its restore message is written, each household's 回访 is decided once and
 `incident_followup_sample` (0 none … 1 all) picks which households are asked, the same ones however
 often the restore job runs; `followup_policy` never asks nobody. A household whose report became a
 ticket is asked through that ticket's own survey (tickets/followup.py); one that joined without a
-ticket gets the incident's survey FOLLOWUP_DELAY_MINUTES after the restore. An answer "still no
-water" opens a repair ticket for that household; an unhappy one is shown to the incident's group.
+ticket gets the incident's survey FOLLOWUP_DELAY_MINUTES after the restore; unanswered, one reminder
+FOLLOWUP_REMINDER_MINUTES after it, then a phone task for the incident's group FOLLOWUP_PHONE_MINUTES
+after it. An answer "still no water" opens a repair ticket for that household; an unhappy one is
+shown to the incident's group.
 """
 from __future__ import annotations
 
@@ -74,7 +76,7 @@ def text(incident: Incident) -> str:
 
 @jobs.job(jobs.INCIDENT_FOLLOWUP)
 def send(desk: Desk, incident_id: int) -> str:
-    """Send the surveys that are due (the rq job); each household's at most once."""
+    """The 回访 steps that are due (the rq job): the survey, one reminder, then a phone task; each at most once."""
     sent = 0
     while True:
         with desk.work() as work:
@@ -83,41 +85,54 @@ def send(desk: Desk, incident_id: int) -> str:
                 return "no incident"
             due = iq.followups_due(work.session, incident_id, work.now, BATCH)
             pace = 1 / desk.config["INCIDENT_RESTORE_PER_SECOND"]
+            steps = {"due": 0, "sent": 0, "reminded": 0}
             for report, resident in due:
-                _ask(work, incident, report, resident, at=work.now + timedelta(seconds=(sent + 1) * pace))
+                steps[report.followup_status] += 1
+                _step(work, incident, report, resident, at=work.now + timedelta(seconds=(sent + 1) * pace))
                 sent += 1
             if due:
-                iq.add_event(work.session, incident, "system", "followup", work.now, {"households": len(due)})
+                iq.add_event(work.session, incident, "system", "followup", work.now,
+                             {"households": steps["due"], "reminded": steps["sent"], "phoned": steps["reminded"]})
             if len(due) < BATCH:
-                schedule(work, incident)   # households due later (a batch written after this one)
-                return f"{sent} surveys"
+                schedule(work, incident)   # steps due later (a batch written after this one, reminders)
+                return f"{sent} follow-up steps"
 
 
-def _ask(work: Work, incident: Incident, report: IncidentReport, resident, at) -> None:
-    report.followup_status = "sent"
+def _step(work: Work, incident: Incident, report: IncidentReport, resident, at) -> None:
+    """The household's next 回访 step; the status moves first, so no step is taken twice."""
+    status = report.followup_status
+    if status == "reminded":
+        _phone(work, incident, report, "未回复回访")
+        return
     if not resident.active:
         _phone(work, incident, report, "已取消关注公众号")
         return
-    row = outbox.to_resident(work, resident.openid, text(incident), ticket_id=None, actor="system",
-                             purpose="survey", hold=True)
+    reminder = status == "sent"
+    # followup_at becomes the next step's time: the reminder after the survey, the phone task after both
+    sent_at = report.followup_at - work.desk.minutes("FOLLOWUP_REMINDER_MINUTES") if reminder else work.now
+    report.followup_status = "reminded" if reminder else "sent"
+    report.followup_at = sent_at + work.desk.minutes("FOLLOWUP_PHONE_MINUTES" if reminder else "FOLLOWUP_REMINDER_MINUTES")
+    row = outbox.to_resident(work, resident.openid, ("您好，打扰了。" if reminder else "") + text(incident),
+                             ticket_id=None, actor="system", purpose="survey", hold=True)
     row.payload = {**row.payload, "incident": incident.id, "incident_followup": report.id}
     row.status = "pending"
     work.later(jobs.DELIVER, row.id, job_id=outbox.job_id(row.id), retries=0, at=at)
-    if queries.conversation(work.session, resident.id, work.now) is None:   # never interrupt another dialogue
+    open_dialogue = queries.conversation(work.session, resident.id, work.now)
+    if open_dialogue is None or open_dialogue.state == STATE:   # never interrupt another dialogue
         queries.save_conversation(work.session, resident.id, STATE, {"report_id": report.id},
-                                  work.now + work.desk.minutes("FOLLOWUP_PHONE_MINUTES"))
+                                  sent_at + work.desk.minutes("FOLLOWUP_PHONE_MINUTES"))
 
 
 def settled(work: Work, row: OutboxMessage) -> None:
     """A survey WeChat cannot deliver (48-hour window closed, no template): the group phones instead."""
     found = iq.report(work.session, row.payload["incident_followup"])
     incident = iq.incident(work.session, found.incident_id) if found and found.incident_id else None
-    if incident is not None and found.followup_status == "sent":
+    if incident is not None and found.followup_status in ("sent", "reminded"):
         _phone(work, incident, found, "超过48小时未在公众号留言，微信无法送达")
 
 
 def _phone(work: Work, incident: Incident, report: IncidentReport, why: str) -> None:
-    report.followup_status = "phone"
+    report.followup_status, report.followup_at = "phone", None
     iq.add_event(work.session, incident, "system", "phone_task", work.now, {"report": report.id, "followup": True})
     chat = card.staff_chat(work.desk.config, incident)
     if chat:
@@ -133,7 +148,7 @@ def answered(turn: Turn, slots: dict, words: str) -> str | None:
     queries.clear_conversation(turn.session, turn.resident.id)
     report = iq.report(turn.session, slots.get("report_id"), lock=True)
     incident = iq.incident(turn.session, report.incident_id) if report and report.incident_id else None
-    if incident is None or report.followup_status not in ("sent", "phone"):
+    if incident is None or report.followup_status not in ("sent", "reminded", "phone"):
         return "谢谢您的反馈！请问还有其他需要帮助的吗？"
     report.rating, report.feedback, report.followup_status = answer.rating, words[:2000], "answered"
     iq.add_event(turn.session, incident, turn.actor, "followup_answered", turn.now,

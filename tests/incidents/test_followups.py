@@ -3,12 +3,15 @@ joined without one), never more; sampled by the estate's incident_followup_sampl
 estate's followup_policy is never; an answer "still broken" becomes a repair ticket."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from handlers.estates.settings import SettingsStore
 from handlers.incidents import followups, restore
-from storage.models import DEFAULT_ESTATE_ID, Timer
+from storage.models import DEFAULT_ESTATE_ID, OutboxMessage, Timer, utcnow
 
+from ..staffing import STAFF_CHAT
 from .conftest import Residents, command, drain, incidents, reports, tickets
 
 FAST = {"FOLLOWUP_DELAY_MINUTES": 0}
@@ -90,3 +93,38 @@ def test_answers_are_recorded_and_still_broken_becomes_a_ticket(build, fake_tele
     answered = {r.feedback: r.rating for r in reports(desk, incident.id) if r.followup_status == "answered"}
     assert set(answered) == {"5", "还是不行，家里没电"} and answered["5"] == 5
     assert tickets(desk)[-1].estate_id == incident.estate_id and tickets(desk)[-1].building == "3"
+
+
+def _written(desk, recipient: str, words: str) -> list[str]:
+    """The texts written to one recipient containing these words (the outbox: a step advanced by the
+    desk's clock is delivered at that later time, so the rows are what the test can see)."""
+    with desk.sessions() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == recipient)
+                               .order_by(OutboxMessage.id))
+        texts = [str(row.payload.get("content") or row.payload.get("text") or "") for row in rows]
+    return [t for t in texts if words in t]
+
+
+def _later(desk, incident_id: int, minutes: int) -> None:
+    """The survey job runs this many minutes from now (twice: a retry changes nothing)."""
+    desk.clock = lambda: utcnow() + timedelta(minutes=minutes)
+    followups.send(desk, incident_id)
+    followups.send(desk, incident_id)
+
+
+def test_no_answer_gets_one_reminder_then_one_phone_task(build, fake_telegram, fake_wechat):
+    app, desk = build(**FAST, FOLLOWUP_REMINDER_MINUTES=60, FOLLOWUP_PHONE_MINUTES=120)
+    people, incident = _outage(app, desk, fake_telegram, 4)
+    assert "感谢您的评价" in people.user(3).say("5")
+    _later(desk, incident.id, 30)                     # before the reminder: nothing
+    assert _written(desk, "o_household_0004", "打扰了") == []
+    _later(desk, incident.id, 61)
+    assert len(_written(desk, "o_household_0004", "您好，打扰了")) == 1
+    assert _written(desk, "o_household_0003", "打扰了") == []    # answered: no reminder
+    assert {r.followup_status for r in reports(desk, incident.id) if not r.ticket_id} == {"answered", "reminded"}
+    _later(desk, incident.id, 121)
+    _later(desk, incident.id, 500)
+    phoned = _written(desk, str(STAFF_CHAT), "请电话回访")
+    assert len(phoned) == 1 and "1004" in phoned[0] and "未回复回访" in phoned[0]
+    assert len(_written(desk, "o_household_0004", "打个分")) == 2
+    assert {r.followup_status for r in reports(desk, incident.id) if not r.ticket_id} == {"answered", "phone"}
