@@ -24,7 +24,7 @@ from .. import jobs, outbox
 from ..desk import Desk, Turn, Work
 from ..tickets.cards import masked_words
 from ..tickets.followup import SATISFIED_AT, understand
-from . import card, wording
+from . import alerts, card, wording
 from .incidents import ATTACHED
 
 STATE = "incident_followup"   # the resident's conversation while the survey is open
@@ -154,8 +154,10 @@ def answered(turn: Turn, slots: dict, words: str) -> str | None:
     iq.add_event(turn.session, incident, turn.actor, "followup_answered", turn.now,
                  {"report": report.id, "rating": answer.rating, "fixed": answer.fixed})
     if answer.fixed is False:
+        alerts.unhappy(turn, incident, "回访说仍有问题（已为其登记报修）")
         return _still_broken(turn, incident, report, words)
     if answer.rating < SATISFIED_AT:
+        alerts.unhappy(turn, incident, f"回访不满意（{answer.rating}分）")
         chat = card.staff_chat(turn.desk.config, incident)
         if chat:
             outbox.to_staff(turn, chat, f"🔁 事件 {incident.code} 恢复后回访：住户不满意（{answer.rating}分）。"

@@ -128,3 +128,25 @@ def test_no_answer_gets_one_reminder_then_one_phone_task(build, fake_telegram, f
     assert len(phoned) == 1 and "1004" in phoned[0] and "未回复回访" in phoned[0]
     assert len(_written(desk, "o_household_0004", "打个分")) == 2
     assert {r.followup_status for r in reports(desk, incident.id) if not r.ticket_id} == {"answered", "phone"}
+
+
+def test_an_unhappy_answer_alerts_the_estates_managers_once_per_incident(build, fake_telegram, fake_wechat):
+    managers = -1002000000002
+    app, desk = build(**FAST, TELEGRAM_MANAGER_CHAT_IDS=str(managers))
+    people, incident = _outage(app, desk, fake_telegram, 5)
+    people.user(3).say("5")
+    assert _written(desk, str(managers), "回访") == []       # a happy answer: no alert
+    assert "非常抱歉" in people.user(4).say("2")
+    people.user(5).say("还是不行，家里没电")
+    [alert] = _written(desk, str(managers), "回访")
+    assert incident.code in alert and "2分" in alert
+    assert any("不满意（2分）" in text for text in _written(desk, str(STAFF_CHAT), "回访"))   # the group still hears
+
+
+def test_a_still_broken_answer_alerts_the_managers_too(build, fake_telegram, fake_wechat):
+    managers = -1002000000002
+    app, desk = build(**FAST, TELEGRAM_MANAGER_CHAT_IDS=str(managers))
+    people, incident = _outage(app, desk, fake_telegram, 3)
+    people.user(3).say("还是没电")
+    [alert] = _written(desk, str(managers), "回访")
+    assert incident.code in alert and "仍有问题" in alert
