@@ -2,8 +2,8 @@
 
 A resident's report takes the estate its intake settled on (the ticket's, the one named, the
 resident's), never a guess from here; a building as written becomes the roster's key. Staff commands
-name their estate (its name, code or an alias), else the default estate (the first one, created by
-migration 0004). Names and settings are cached per process and re-read when the company's version
+name their estate (its name, code or an alias), else take their group's (where.py); the default estate
+is the first one, created by migration 0004. Names and settings are cached per process and re-read when the company's version
 number changes (the desk's shared version check, at most every 2 s); no second session is opened inside the resident's
 transaction (on SQLite it would wait for the write lock the turn already holds).
 """
@@ -48,9 +48,14 @@ def _book(desk: Desk, session: Session) -> _Book:
 
 def estate_of(desk: Desk, session: Session, text: str) -> int | None:
     """The estate the words name, else the default (lowest id) estate, else None."""
-    book = _book(desk, session)
-    named = book.names.find(text)
-    return named[0].target if named else book.default
+    named = named_estate(desk, session, text)
+    return named if named is not None else _book(desk, session).default
+
+
+def named_estate(desk: Desk, session: Session, text: str) -> int | None:
+    """The estate the words name (its name, code or an alias), else None."""
+    named = _book(desk, session).names.find(text)
+    return named[0].target if named else None
 
 
 def setting(desk: Desk, session: Session, estate_id: int | None, name: str):

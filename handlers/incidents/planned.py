@@ -10,12 +10,12 @@ from storage.incident_models import ESTATE_WIDE
 
 from .. import jobs, outbox
 from ..desk import Work
-from . import kinds, places, wording
+from . import kinds, wording
 from .kinds import scope
 
 
-def declare(work: Work, args: str, who: str) -> str:
-    """/notice 停水 3栋 12-02 09:00 12-02 17:00 管道维修 [推送]"""
+def declare(work: Work, args: str, who: str, estate_id: int | None) -> str:
+    """/notice 停水 3栋 12-02 09:00 12-02 17:00 管道维修 [推送] for this estate (staff.run settles which)."""
     from .staff import _CLOCK, moment_in, place_in  # the group's ways of writing places and times
 
     category = next((kinds.category_of(word) for word in args.split() if kinds.category_of(word)), None)
@@ -26,7 +26,6 @@ def declare(work: Work, args: str, who: str) -> str:
     if category is None or place is None or starts is None or ends is None or ends <= starts:
         return "用法：/notice 停水 3栋 12-02 09:00 12-02 17:00 管道维修 [推送]（结束须晚于开始）"
     reason = _reason(args, clocks)
-    estate_id = places.estate_of(work.desk, work.session, args)
     day = work.desk.local(work.now).strftime("%Y%m%d")
     notice = iq.insert_incident(work.session, code=iq.next_code(work.session, day), kind="planned", status="open",
                                 source="staff", estate_id=estate_id, category=category, place=place,

@@ -1,6 +1,6 @@
 """Staff and incidents: the card's buttons and the commands of the group.
 
-/incident 停电 3栋 预计18:00恢复   declare an outage (the place: 3栋, or 全小区; the estate: named, or the default)
+/incident 停电 3栋 预计18:00恢复   declare an outage (the place: 3栋, or 全小区; the estate: named, or the group's)
 /incidents                        the open incidents and notices
 /resolve_incident SG-…            the outage is over: every household is told once
 /detach BX-… | /detach SG-… 3栋1201   a wrongly attached report becomes its own ticket again
@@ -22,7 +22,7 @@ from ..desk import Work
 from ..messages import StaffAction
 from ..notices import INCIDENT_ACK
 from ..staff.access import actor
-from . import incidents, kinds, places, planned, restore, wording
+from . import incidents, kinds, planned, restore, where, wording
 
 COMMANDS = ("incident", "incidents", "resolve_incident", "detach", "merge", "split", "notice")
 HELP = ("事件：/incident 停电 3栋 预计18:00恢复 · /incidents · /resolve_incident 事件号 · /detach 工单号 · "
@@ -49,17 +49,19 @@ def press(work: Work, action: StaffAction, member: Staff) -> None:
 def run(work: Work, action: StaffAction, member: Staff) -> str:
     """The answer to an incident command."""
     args, who = action.args.strip(), actor(member)
-    handler = {"incident": _declare, "incidents": _listing, "resolve_incident": _resolve, "detach": _detach,
-               "merge": _merge, "split": _split, "notice": planned.declare}[action.command]
+    if action.command in ("incident", "notice"):   # these create one: the estate must be clear
+        estate_id, question = where.command_estate(work, action.chat_id, member, args)
+        return question or (_declare if action.command == "incident" else planned.declare)(work, args, who, estate_id)
+    handler = {"incidents": _listing, "resolve_incident": _resolve, "detach": _detach,
+               "merge": _merge, "split": _split}[action.command]
     return handler(work, args, who)
 
 
-def _declare(work: Work, args: str, who: str) -> str:
+def _declare(work: Work, args: str, who: str, estate_id: int | None) -> str:
     category = next((kinds.category_of(word) for word in args.split() if kinds.category_of(word)), None)
     place = place_in(work, args)
     if category is None or place is None:
         return "用法：/incident 停电 3栋 预计18:00恢复（地点可写“全小区”）"
-    estate_id = places.estate_of(work.desk, work.session, args)
     expected = moment_in(work, args.split("预计", 1)[1]) if "预计" in args else None
     incident, new = incidents.open_incident(work, estate_id=estate_id, category=category, place=place, source="staff",
                                             actor=who, expected_at=expected)
