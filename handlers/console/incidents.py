@@ -20,13 +20,13 @@ SOURCES = {"detected": "住户报修自动识别", "staff": "员工在群内声�
 ACTIONS = {"opened": "创建事件", "joined": "住户并入", "detached": "拆出为单独工单", "merged": "并入其他事件",
            "merged_in": "合并进来", "split": "按楼栋拆分", "acknowledged": "认领负责", "resolved": "标记已恢复",
            "escalated": "通知主管/经理", "phone_task": "转电话通知", "expected_changed": "修改预计恢复时间",
-           "planned": "发布计划通知", "pushed": "推送给住户", "followup": "发送恢复回访",
+           "planned": "发布计划通知", "pushed": "推送给住户", "followup": "恢复回访（发送、提醒或转电话）",
            "followup_answered": "住户回访评价", "still_broken": "回访仍有问题，已另开工单"}
 RESTORE = {None: "未发送", "queued": "排队发送", "sent": "已送达（客服消息）", "template": "已送达（模板消息）",
            "phone": "需电话通知", "failed": "发送失败，需电话通知", "unknown": "无法确认，需电话通知"}
 FOLLOWUP = {None: "—", "skipped": "未抽中（不回访）", "ticket": "随工单回访", "due": "待回访", "sent": "已发送回访",
-            "answered": "已评价", "phone": "需电话回访"}
-REASONS = {"opened": "事件创建", "unacknowledged": "超时无人认领", "overdue": "超过预计恢复时间"}
+            "reminded": "已再次提醒", "answered": "已评价", "phone": "需电话回访"}
+REASONS = {"opened": "事件创建", "unacknowledged": "超时无人认领", "overdue": "超过预计恢复时间", "unhappy": "住户回访不满意"}
 
 
 @dataclass
