@@ -64,8 +64,10 @@ def schedule(work: Work, incident: Incident) -> None:
     at = iq.next_followup(work.session, incident.id)
     if at is not None:
         # A time already past stays past (the scheduler's next tick runs it), so a worker's start-up
-        # recovery does not push a due job one second later every time it runs.
-        work.later(jobs.INCIDENT_FOLLOWUP, incident.id, job_id=f"incident-{incident.id}-followup", retries=3, at=at)
+        # recovery does not push a due job one second later every time it runs. The id names the time:
+        # the job schedules its own next run (reminders), and rq expires a finished job's id with it.
+        job_id = f"incident-{incident.id}-followup-{at:%Y%m%d%H%M%S}"
+        work.later(jobs.INCIDENT_FOLLOWUP, incident.id, job_id=job_id, retries=3, at=at)
 
 
 def text(incident: Incident) -> str:

@@ -150,3 +150,13 @@ def test_a_still_broken_answer_alerts_the_managers_too(build, fake_telegram, fak
     people.user(3).say("还是没电")
     [alert] = _written(desk, str(managers), "回访")
     assert incident.code in alert and "仍有问题" in alert
+
+
+def test_the_next_steps_job_outlives_the_run_that_scheduled_it(build, fake_telegram, fake_wechat):
+    """The survey job schedules the reminders itself; rq expires a finished job's id, so the next run
+    must not share it (else the reminder would vanish minutes later)."""
+    app, desk = build(**FAST, FOLLOWUP_REMINDER_MINUTES=60, FOLLOWUP_PHONE_MINUTES=120)
+    _people, incident = _outage(app, desk, fake_telegram, 3)
+    redis = desk.jobs.connection
+    waiting = [k for k in redis.keys(f"rq:job:incident-{incident.id}-followup*") if redis.hget(k, "status") == b"scheduled"]
+    assert waiting and all(redis.ttl(k) == -1 for k in waiting)
