@@ -113,7 +113,8 @@ def _step(work: Work, incident: Incident, report: IncidentReport, resident, at) 
     # followup_at becomes the next step's time: the reminder after the survey, the phone task after both
     sent_at = report.followup_at - work.desk.minutes("FOLLOWUP_REMINDER_MINUTES") if reminder else work.now
     report.followup_status = "reminded" if reminder else "sent"
-    report.followup_at = sent_at + work.desk.minutes("FOLLOWUP_PHONE_MINUTES" if reminder else "FOLLOWUP_REMINDER_MINUTES")
+    after = "FOLLOWUP_PHONE_MINUTES" if reminder else "FOLLOWUP_REMINDER_MINUTES"
+    report.followup_at = sent_at + work.desk.minutes(after)
     row = outbox.to_resident(work, resident.openid, ("您好，打扰了。" if reminder else "") + text(incident),
                              ticket_id=None, actor="system", purpose="survey", hold=True)
     row.payload = {**row.payload, "incident": incident.id, "incident_followup": report.id}

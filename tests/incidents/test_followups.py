@@ -158,5 +158,6 @@ def test_the_next_steps_job_outlives_the_run_that_scheduled_it(build, fake_teleg
     app, desk = build(**FAST, FOLLOWUP_REMINDER_MINUTES=60, FOLLOWUP_PHONE_MINUTES=120)
     _people, incident = _outage(app, desk, fake_telegram, 3)
     redis = desk.jobs.connection
-    waiting = [k for k in redis.keys(f"rq:job:incident-{incident.id}-followup*") if redis.hget(k, "status") == b"scheduled"]
+    waiting = [key for key in redis.keys(f"rq:job:incident-{incident.id}-followup*")
+               if redis.hget(key, "status") == b"scheduled"]
     assert waiting and all(redis.ttl(k) == -1 for k in waiting)
