@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from . import console_metrics
+from .binding_models import CampaignContact
 from .console_metrics import OPEN_STATUSES, in_estates
 from .models import EtiquetteViolation, Ticket
 
@@ -36,6 +37,7 @@ class TicketQuery:
     code: str | None = None
     phone_tail: str | None = None
     ids: tuple[int, ...] | None = None       # e.g. the tickets of a deadline bucket
+    campaign_ids: tuple[int, ...] | None = None  # the tickets raised in these campaigns (回访 answers, calls)
 
 
 def _equal_or_none(column, value) -> ColumnElement[bool]:
@@ -76,6 +78,10 @@ def conditions(query: TicketQuery, dialect: str = "sqlite") -> list[ColumnElemen
         found.append(_phone_tail(query.phone_tail, dialect))
     if query.ids is not None:
         found.append(t.id.in_(query.ids) if query.ids else t.id.is_(None))
+    if query.campaign_ids is not None:
+        raised = select(CampaignContact.ticket_id).where(CampaignContact.campaign_id.in_(query.campaign_ids),
+                                                         CampaignContact.ticket_id.is_not(None))
+        found.append(t.id.in_(raised) if query.campaign_ids else t.id.is_(None))
     return found
 
 

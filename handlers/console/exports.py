@@ -66,8 +66,12 @@ def _ticket_line(desk: Desk, ticket) -> list:
 
 
 def ticket_lines(desk: Desk, viewer: Viewer, chart: Chart, period: Period) -> list[list]:
-    """One line per ticket behind a chart (created in the period, in the viewer's estates)."""
-    wanted = filters.parse(desk, {**period.args(), **chart.detail})
+    """One line per ticket behind a chart (created in the period, or raised in the chart's campaigns
+    whenever that was; in the viewer's estates)."""
+    # A campaign's answers and calls go on after the period its campaign started in, and the chart counts
+    # all of its tickets: the detail must list the same ones.
+    base = {} if "campaign" in chart.detail else period.args()
+    wanted = filters.parse(desk, {**base, **chart.detail})
     with session_scope(desk.sessions) as session:
         query = wanted.query(desk, viewer, session)
         return [_ticket_line(desk, t) for t in console_tickets.iter_tickets(session, query, MAX_TICKETS)]

@@ -2,8 +2,8 @@
 
 Every figure of the console links to the list with these parameters, so the names here are the
 console's vocabulary: status, kind, category, building, unit, staff, urgent, breached, escalated,
-overdue, sla (a deadline bucket), metric (a report's count), from, to, q (a code or a phone's
-last four digits), page.
+overdue, sla (a deadline bucket), metric (a report's count), campaign (campaign ids, or - for none:
+the tickets raised in them), from, to, q (a code or a phone's last four digits), page.
 """
 from __future__ import annotations
 
@@ -22,8 +22,10 @@ from .viewer import Viewer
 STATUSES = ("new", "accepted", "on_site", "done", "closed", "reopened", "cancelled")
 KINDS = ("repair", "complaint", "inquiry")
 FLAGS = ("urgent", "breached", "escalated", "overdue")
-KEYS = ("status", "kind", "category", "building", "unit", "room", "staff", *FLAGS, "sla", "metric", "from", "to", "q")
+KEYS = ("status", "kind", "category", "building", "unit", "room", "staff", *FLAGS, "sla", "metric", "campaign",
+        "from", "to", "q")
 _CODE = re.compile(r"^[A-Z]{2}-\d{8}-\d{3,6}$")
+_IDS = re.compile(r"^\d{1,9}(,\d{1,9}){0,199}$")
 
 
 @dataclass
@@ -46,7 +48,8 @@ class TicketFilter:
             overdue_at=now if v.get("overdue") == "1" else None, metric=v.get("metric"),
             created_from=start, created_to=end, code=q if _CODE.match(q) else None,
             phone_tail=q if q.isdigit() else None,
-            ids=overview.bucket_ids(session, viewer, now, v["sla"]) if v.get("sla") else None)
+            ids=overview.bucket_ids(session, viewer, now, v["sla"]) if v.get("sla") else None,
+            campaign_ids=_campaigns(v.get("campaign")))
 
 
 def _statuses(raw: str) -> tuple[str, ...]:
@@ -58,6 +61,12 @@ def _statuses(raw: str) -> tuple[str, ...]:
 def _staff(values: dict) -> int | str | None:
     raw = values.get("staff")
     return None if raw is None else (NONE if raw == NONE else int(raw))
+
+
+def _campaigns(raw: str | None) -> tuple[int, ...] | None:
+    if raw is None:
+        return None
+    return () if raw == NONE else tuple(int(i) for i in raw.split(","))
 
 
 def _flag(values: dict, name: str) -> bool | None:
@@ -77,6 +86,8 @@ def _check(name: str, raw: str) -> str | None:
         return "负责人参数无效。"
     if name == "sla" and raw not in overview.BUCKET_IDS:
         return "时限档位无效。"
+    if name == "campaign" and raw != NONE and not _IDS.match(raw):
+        return "回访活动参数无效。"
     if name == "metric" and raw not in METRICS:
         return "统计项无效。"
     if name in ("building", "unit", "room") and len(raw) > 8 or name == "category" and len(raw) > 24:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from storage import console_auth
+from storage.console_tickets import NONE
 
 from ..campaigns import results as campaign_results
 from ..desk import Desk
@@ -168,7 +169,8 @@ def campaigns(ctx: Context) -> Chart:
                   Series("满意率", [share(r["satisfaction_rate"]) for r in rows], unit="%"),
                   Series("问题转工单", [r["tickets"] for r in rows]),
                   Series("业主意见", [r["opinions"] for r in rows], unit="条")],
-                 label_name="小区 周期", note="回访率 = 已回访户数 / 已入住户数（微信问卷已答复 + 电话已联系上）")
+                 label_name="小区 周期", note="回访率 = 已回访户数 / 已入住户数（微信问卷已答复 + 电话已联系上）",
+                 detail={"campaign": ",".join(str(r["campaign"]) for r in rows) or NONE})
 
 
 CHARTS = {"sla_kind": sla_by_kind, "sla_staff": sla_by_staff, "followup": followup, "followup_loop": followup_loop,

@@ -8,7 +8,7 @@ from nlu.text import fold
 
 from ..desk import Turn
 from ..tickets import tickets
-from . import replies, residents, whose
+from . import houses, replies, residents, whose
 from .parsed import Parsed
 
 # Dissatisfaction with how people serve residents (seed 001: 服务质量投诉 逐级上报至项目经理).
@@ -28,10 +28,12 @@ def start(turn: Turn, parsed: Parsed, settled: bool = False) -> str:
     topic = next((c for c in categories if c in COMPLAINT_TOPICS), categories[0] if categories else None)
     draft = tickets.Draft(kind="complaint", words=[parsed.text], description=parsed.text, category=topic,
                           secondary=parsed.secondary)
-    draft.building, draft.unit, draft.room = (parsed.first("building"), parsed.first("unit"), parsed.first("room")) \
-        if parsed.has_address else residents.address_of(turn)
-    draft.phone = parsed.first("phone")
     draft.estate_id = estate_id
+    if parsed.has_address:
+        draft.building, draft.unit, draft.room = parsed.first("building"), parsed.first("unit"), parsed.first("room")
+    elif not houses.fill_from_house(turn, draft):
+        draft.building, draft.unit, draft.room = residents.address_of(turn)
+    draft.phone = parsed.first("phone")
     draft.for_manager = topic in tickets.SERVICE_QUALITY or bool(_SERVICE_CUE.search(fold(parsed.text)))
     residents.learn(turn, parsed)
     repeat = tickets.find_repeat(turn, draft)

@@ -1,5 +1,6 @@
 """A resident's houses in the conversation: the words that start binding, listing and unbinding
-(解绑房屋, 我搬家了), and the house a repair is for (one house: never asked; several: asked once).
+(解绑房屋, 我搬家了), and the house a repair is for (one house: never asked; several: asked once),
+or a complaint or an inquiry ticket (the only bound house's address).
 """
 from __future__ import annotations
 
@@ -130,6 +131,17 @@ def fill_repair(turn: Turn, draft: tickets.Draft) -> str:
         _use(draft, bound[0])
         return ONE
     return SEVERAL if bound else NONE
+
+
+def fill_from_house(turn: Turn, draft: tickets.Draft) -> bool:
+    """A complaint or an inquiry ticket without an address: True when the resident's only bound house (in
+    the draft's estate, when known) gave it, so the resident is not asked for an address bound already."""
+    bound = [row for row in service.current(turn, turn.resident)
+             if draft.estate_id is None or row.ResidentHouse.estate_id == draft.estate_id]
+    if len(bound) != 1:
+        return False  # several (or none): the address told before, as until now
+    _use(draft, bound[0])
+    return True
 
 
 def pick_for_repair(turn: Turn, draft: tickets.Draft, parsed: Parsed) -> bool:

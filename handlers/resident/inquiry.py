@@ -8,7 +8,7 @@ from storage import queries
 
 from ..desk import Turn
 from ..tickets import tickets
-from . import places, replies, residents, whose
+from . import houses, places, replies, residents, whose
 from .parsed import Parsed
 
 FOLLOWUP_STATE = "inquiry_followup"
@@ -45,8 +45,9 @@ def wants_person(parsed: Parsed) -> bool:
 def record(turn: Turn, question: str, extra_words: list[str] | None = None, estate_id: int | None = None) -> str:
     """An inquiry ticket with a promised reply time (首问负责: never 不知道)."""
     queries.clear_conversation(turn.session, turn.resident.id)
-    building, unit, room = residents.address_of(turn)
     draft = tickets.Draft(kind="inquiry", description=question, words=[question, *(extra_words or [])],
-                          building=building, unit=unit, room=room, estate_id=places.estate_of(turn, estate_id))
+                          estate_id=places.estate_of(turn, estate_id))
+    if not houses.fill_from_house(turn, draft):  # the only bound house, else the address told before
+        draft.building, draft.unit, draft.room = residents.address_of(turn)
     ticket = tickets.open_ticket(turn, draft)
     return replies.inquiry_ticket_created(ticket.code, turn.local_text(ticket.due_at))

@@ -83,3 +83,43 @@ def test_campaign_coverage_per_estate_on_the_report_page_and_its_export(client, 
         session.get(Staff, people["王经理"]).estate_ids = [sun]
     page = client.get("/reports/campaigns").get_data(as_text=True)
     assert "阳光城 2026-12" in page and "翠湖 2026-12" not in page
+
+
+def _detail_codes(client, **query) -> list[str]:
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client.get("/export/campaigns.xlsx", query_string={**query, "tickets": 1})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data))["工单明细"]
+    return sorted(line[0] for line in list(sheet.iter_rows(values_only=True))[1:])
+
+
+def test_the_campaign_reports_ticket_detail_lists_the_campaigns_tickets_only(manager, desk, tmp_path):
+    """The 回访 chart's detail export: the tickets raised on its campaigns' calls and survey answers, not
+    every ticket of the period (they were the chart's tickets before)."""
+    from handlers.campaigns import results, start
+    from handlers.estates.roster_import import import_roster
+    from storage.models import Ticket
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("小区,楼栋,单元,房号,业主姓名,业主电话,入住状态\n阳光城,1号楼,1单元,101,钱七,13700000000,已入住\n"
+                      "阳光城,1号楼,1单元,102,孙八,13700000001,已入住\n", encoding="utf-8")
+    import_roster(desk.sessions, roster)
+    start.start(desk, "阳光城", "monthly", "2026-12", "test")
+    first, second = (call["contact"] for call in results.status(desk, "阳光城")["to_call"])
+    raised = results.record_call(desk, first, True, "客服小陈", rating=2, problem="卫生间水管漏水了，麻烦派人来看看")
+    results.record_call(desk, second, True, "客服小陈", rating=5, opinion="挺好的")  # no problem: no ticket
+    with session_scope(desk.sessions) as session:
+        other = add_ticket(session, utcnow()).code  # the period's, but no campaign's
+    with desk.sessions() as session:
+        assert other in {t.code for t in session.query(Ticket)}
+    assert _detail_codes(manager) == [raised["ticket"]]
+    assert _total(manager, campaign="-") == 0 and _total(manager) == 2
+
+
+def test_a_period_without_campaigns_has_an_empty_campaign_detail(manager, desk):
+    with session_scope(desk.sessions) as session:
+        add_ticket(session, utcnow())
+    assert _detail_codes(manager) == []

@@ -1,5 +1,6 @@
 """Complaints and inquiries that name no estate (issue 14): the bound house's estate, else the resident is
-asked once which 小区; a single-estate company is never asked (SQLite and PostgreSQL)."""
+asked once which 小区; a single-estate company is never asked; the only bound house also gives the ticket
+its address (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -94,3 +95,54 @@ def test_an_open_survey_is_not_replaced_by_the_question(resident, desk, estates)
     assert ticket.code in reply and ticket.estate_id == DEFAULT_ESTATE_ID
     with desk.sessions() as session:
         assert queries.conversation(session, me_id, desk.now()).state == "followup"
+
+
+def house(desk, estate_id: int, room: str) -> House:
+    with desk.sessions() as session:
+        return session.scalars(select(House).where(House.estate_id == estate_id, House.room == room)).one()
+
+
+def test_the_only_bound_house_gives_a_complaint_its_address(resident, desk, estates):
+    """The resident is not asked for an address the binding already gives (repairs did so already)."""
+    bind(desk, resident.openid, (estates["阳光城"], "101"))
+    reply = resident.say(NOISE)
+    [ticket] = rows(desk, Ticket)
+    home = house(desk, estates["阳光城"], "101")
+    assert ticket.code in reply and "地址" not in reply and "哪" not in reply
+    assert (ticket.building, ticket.unit, ticket.room, ticket.house_id) == ("1", "1", "101", home.id)
+    assert ticket.estate_id == estates["阳光城"]
+
+
+def test_the_only_bound_house_gives_an_inquiry_ticket_its_address(resident, desk, estates):
+    bind(desk, resident.openid, (estates["锦绣花园"], "1502"))
+    reply = resident.say("请问小区附近有没有好的幼儿园")
+    if "人工" in reply:  # a weak match is offered first; the resident asks for a person
+        reply = resident.say("人工")
+    [ticket] = rows(desk, Ticket)
+    home = house(desk, estates["锦绣花园"], "1502")
+    assert ticket.kind == "inquiry" and ticket.code in reply
+    assert (ticket.building, ticket.unit, ticket.room, ticket.house_id, ticket.estate_id) == \
+        ("A", None, "1502", home.id, estates["锦绣花园"])
+
+
+def test_a_typed_address_wins_over_the_bound_house(resident, desk, estates):
+    bind(desk, resident.openid, (estates["阳光城"], "101"))
+    resident.say("1号楼1单元102 楼上每天半夜装修太吵了")
+    [ticket] = rows(desk, Ticket)
+    assert ticket.room == "102" and ticket.house_id is None
+
+
+def test_several_houses_keep_the_question_and_the_chosen_house_gives_the_address(resident, desk, estates):
+    bind(desk, resident.openid, (estates["锦绣花园"], "1502"), (estates["阳光城"], "101"))
+    assert "哪一处房屋" in resident.say(NOISE)
+    resident.say("1")
+    [ticket] = rows(desk, Ticket)
+    assert (ticket.estate_id, ticket.room) == (estates["锦绣花园"], "1502")
+
+
+def test_two_houses_in_one_estate_take_no_house_address(resident, desk, estates):
+    """Which of the two is meant is not known: no house is guessed (the address told before, here none)."""
+    bind(desk, resident.openid, (estates["锦绣花园"], "1201"), (estates["锦绣花园"], "1502"))
+    resident.say(NOISE)
+    [ticket] = rows(desk, Ticket)
+    assert ticket.estate_id == estates["锦绣花园"] and ticket.house_id is None and ticket.room is None
