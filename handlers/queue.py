@@ -123,7 +123,10 @@ class Jobs:
         """Run the job named `function` with `args` in the worker now, or at `at` (naive UTC); returns
         the rq job or None."""
         try:
-            return self._enqueue(function, args, job_id=job_id, at=at, retries=retries, **kwargs)
+            job = self._enqueue(function, args, job_id=job_id, at=at, retries=retries, **kwargs)
+            if job_id is not None and "pipeline" not in kwargs:
+                self._keep(job)
+            return job
         except redis.RedisError as exc:
             log.error("could not queue %s%s: %s", function, args, exc)
             return None
@@ -136,13 +139,21 @@ class Jobs:
             # immediate jobs first, then the scheduled ones.
             ordered = sorted(calls, key=lambda call: call[2].get("at") is not None)
             with self.connection.pipeline() as pipeline:
-                for function, args, options in ordered:
-                    self._enqueue(function, args, pipeline=pipeline, **options)
+                made = [self._enqueue(function, args, pipeline=pipeline, **options)
+                        for function, args, options in ordered]
+                for job in made:  # after the last WATCH: see _keep
+                    pipeline.persist(job.key)
                 pipeline.execute()
             return True
         except redis.RedisError as exc:
             log.error("could not queue %s: %s", ", ".join(f"{f}{a}" for f, a, _ in calls), exc)
             return False
+
+    def _keep(self, job) -> None:
+        """A job id used before by a job that has finished keeps that job's expiry (rq saves a job with
+        HSET, which leaves a key's TTL alone): the new job would vanish within the old one's result TTL,
+        a timer with it. A waiting job never expires, so its key is made persistent."""
+        self.connection.persist(job.key)
 
     def _enqueue(self, function: str, args: tuple, *, job_id: str | None = None, at: datetime | None = None,
                  retries: int = 3, **kwargs):

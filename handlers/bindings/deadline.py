@@ -26,7 +26,9 @@ def overdue(desk: Desk, binding_id: int) -> str:
         if row is None or row.state != "pending" or row.overdue:
             return f"nothing to do ({row.state if row else 'no such request'})"
         if row.deadline_at and row.deadline_at > work.now:
-            work.later(jobs.BINDING_DEADLINE, row.id, job_id=f"{job_id(row.id)}-again", at=row.deadline_at, retries=0)
+            # an id of its own per deadline: this job's own id expires with its result once it finishes
+            again = f"{job_id(row.id)}-{row.deadline_at:%Y%m%d%H%M%S}"
+            work.later(jobs.BINDING_DEADLINE, row.id, job_id=again, at=row.deadline_at, retries=0)
             return "not yet due"
         row.overdue = True
         detail = bindings.binding_detail(work.session, row.id)

@@ -136,3 +136,13 @@ def test_a_worker_start_recreates_a_lost_deadline_job(desk, relative):
     assert deadline.restore(desk) == 1
     assert Job.exists(f"binding-{row.id}", connection=desk.jobs.connection)
     assert deadline.restore(desk) == 0
+
+
+def test_a_deadline_not_yet_due_waits_under_an_id_of_its_own(desk, relative):
+    # the job fired early (its deadline was moved on): the next check gets an id of its own per deadline,
+    # since the id of the job running now expires with its result once it finishes
+    row = request_binding(relative, desk)
+    assert deadline.overdue(desk, row.id) == "not yet due"
+    again = f"binding-{row.id}-{row.deadline_at:%Y%m%d%H%M%S}"
+    assert Job.exists(again, connection=desk.jobs.connection)
+    assert not rows(desk, ResidentHouse)[0].overdue

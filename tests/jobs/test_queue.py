@@ -31,3 +31,18 @@ def test_enqueue_all_logs_an_outage_and_raises_nothing(caplog):
     with caplog.at_level(logging.ERROR, logger="handlers.queue"):
         assert jobs.enqueue_all([("handlers.deadlines.ticket_moved", (7,), {})]) is False
     assert "could not queue handlers.deadlines.ticket_moved(7,)" in caplog.text
+
+
+def test_an_id_used_by_a_finished_job_does_not_make_the_new_job_expire(redis_url):
+    # rq keeps a finished job's key for its result TTL; a job queued again under that id (an overdue check
+    # moved to a new expected time, say) must not inherit that expiry and vanish before it runs.
+    jobs = Jobs(redis.Redis.from_url(redis_url), name="wuye-test")
+    later = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(hours=1)
+    first = jobs.enqueue("handlers.deadlines.fire", 9, job_id="incident-9-due", at=later)
+    jobs.connection.expire(first.key, 500)          # as rq leaves it when the job has finished
+    again = jobs.enqueue("handlers.deadlines.fire", 9, job_id="incident-9-due", at=later + timedelta(hours=1))
+    assert again.id == first.id and jobs.connection.ttl(again.key) == -1
+    jobs.connection.expire(again.key, 500)
+    assert jobs.enqueue_all([("handlers.deadlines.fire", (9,), {"job_id": "incident-9-due", "at": later}),
+                             ("bot.delivery.deliver", (8,), {"job_id": "outbox-8", "retries": 0})])
+    assert jobs.connection.ttl(again.key) == -1 and jobs.connection.ttl("rq:job:outbox-8") == -1
