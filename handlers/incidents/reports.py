@@ -11,6 +11,7 @@ from storage import incident_queries as iq
 from storage.incident_models import Incident
 
 from ..desk import Desk
+from ..tickets.followup import SATISFIED_AT
 from ..tickets.reports import period_bounds
 from .kinds import NAMES, place_name
 
@@ -27,11 +28,15 @@ def summary(desk: Desk, session: Session, first: date, last: date) -> dict:
     resolved = [minutes(i, now) for i in found if i.resolved_at]
     per_category: Counter = Counter()
     households_per_category: Counter = Counter()
-    tickets = 0
+    tickets, followups, ratings = 0, Counter(), []
     for incident in found:
         per_category[incident.category] += 1
         households_per_category[incident.category] += incident.households
-        tickets += sum(1 for report in iq.attached(session, incident.id) if report.ticket_id)
+        for report in iq.attached(session, incident.id):
+            tickets += bool(report.ticket_id)
+            followups[report.followup_status] += 1
+            if report.followup_status == "answered" and report.rating is not None:
+                ratings.append(report.rating)
     return {
         "incidents": len(found), "open": sum(i.status == "open" for i in found),
         "households_affected": sum(i.households for i in found),
@@ -40,7 +45,18 @@ def summary(desk: Desk, session: Session, first: date, last: date) -> dict:
                            "longest": max(resolved) if resolved else None},
         "by_category": {NAMES.get(c, c): {"incidents": n, "households": households_per_category[c]}
                         for c, n in per_category.most_common()},
+        "followups": followup_figures(followups, ratings),
     }
+
+
+def followup_figures(statuses: Counter, ratings: list[int]) -> dict:
+    """The households' 回访 after their outages: asked on WeChat (surveyed), answered, handed to the
+    phone, asked through their own ticket's survey (counted with the tickets), or not asked (not sampled
+    or the estate's policy); the satisfaction rate of the answers (基本满意 and better)."""
+    satisfied = sum(rating >= SATISFIED_AT for rating in ratings)
+    return {"surveyed": sum(statuses[s] for s in ("sent", "reminded", "answered", "phone")),
+            "answered": statuses["answered"], "by_phone": statuses["phone"], "through_tickets": statuses["ticket"],
+            "not_asked": statuses["skipped"], "satisfied_rate": round(satisfied / len(ratings), 3) if ratings else None}
 
 
 def incident_json(desk: Desk, incident: Incident, session: Session | None = None) -> dict:
@@ -56,7 +72,8 @@ def incident_json(desk: Desk, incident: Incident, session: Session | None = None
     if session is not None:
         data["reports"] = [{"resident_id": r.resident_id, "ticket_id": r.ticket_id, "building": r.building,
                             "unit": r.unit, "room": r.room, "reported_at": local(r.reported_at),
-                            "restore": r.restore_status} for r in iq.attached(session, incident.id)]
+                            "restore": r.restore_status, "followup": r.followup_status, "rating": r.rating}
+                           for r in iq.attached(session, incident.id)]
         data["events"] = [{"at": local(e.at), "actor": e.actor, "action": e.action, "detail": e.detail}
                           for e in iq.events(session, incident.id)]
     return data

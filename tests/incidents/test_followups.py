@@ -11,6 +11,7 @@ from handlers.estates.settings import SettingsStore
 from handlers.incidents import followups, restore
 from storage.models import DEFAULT_ESTATE_ID, OutboxMessage, Timer, utcnow
 
+from ..conftest import ADMIN_TOKEN
 from ..staffing import STAFF_CHAT
 from .conftest import Residents, command, drain, incidents, reports, tickets
 
@@ -93,6 +94,9 @@ def test_answers_are_recorded_and_still_broken_becomes_a_ticket(build, fake_tele
     answered = {r.feedback: r.rating for r in reports(desk, incident.id) if r.followup_status == "answered"}
     assert set(answered) == {"5", "还是不行，家里没电"} and answered["5"] == 5
     assert tickets(desk)[-1].estate_id == incident.estate_id and tickets(desk)[-1].building == "3"
+    figures = app.test_client().get("/api/reports", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).get_json()
+    assert figures["incidents"]["followups"] == {"surveyed": 2, "answered": 2, "by_phone": 0, "through_tickets": 2,
+                                                 "not_asked": 0, "satisfied_rate": 0.5}   # 5分, and 还是不行 (2)
 
 
 def _written(desk, recipient: str, words: str) -> list[str]:
