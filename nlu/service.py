@@ -6,10 +6,10 @@ entities and the `urgent` flag, so the rest of the service never knows which bac
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import re
 import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
 
@@ -25,8 +25,10 @@ log = logging.getLogger(__name__)
 
 FALLBACK_INTENT = "other"
 # Answers of the embedded model kept per process: in a burst hundreds write the same words (还是没电),
-# and the model is deterministic. Rasa's answers are not kept (a fallback must not stick).
+# and the model is deterministic. Rasa's answers are not kept (a fallback must not stick). Only short
+# texts: a burst's repeated words are short, and 4,096 letters of 63 KB each would fill the memory.
 CACHE_SIZE = 4096
+CACHED_CHARS = 200
 OWN_ENTITIES = frozenset({"building", "unit", "room", "phone", "category"})
 
 
@@ -46,8 +48,7 @@ class NLU:
         self._rasa = RasaClient(rasa_url, rasa_token, rasa_timeout) if rasa_url else None
         self._embedded: EmbeddedModel | None = None
         self._lock = threading.Lock()
-        self._cache: OrderedDict[str, dict] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        self._cached = functools.lru_cache(maxsize=CACHE_SIZE)(self._parse_whole)
         data = load(train_file)
         self.extractor = EntityExtractor(category_terms(data))
         self._synonyms = data.synonyms
@@ -89,20 +90,15 @@ class NLU:
         return self._postprocess(text, result, analysis)
 
     def _embedded_cached(self, text: str) -> dict:
-        """The embedded backend's answer, from the cache when these words were read before (a copy:
-        callers own what they get)."""
-        with self._cache_lock:
-            found = self._cache.get(text)
-            if found is not None:
-                self._cache.move_to_end(text)
-        if found is None:
-            analysis = self.extractor.analyse(text)
-            found = self._postprocess(text, self._parse_embedded(text, analysis), analysis)
-            with self._cache_lock:
-                self._cache[text] = found
-                if len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
-        return copy.deepcopy(found)
+        """The embedded backend's answer, from the cache when these short words were read before (a
+        copy: callers own what they get)."""
+        if len(text) > CACHED_CHARS:
+            return self._parse_whole(text)
+        return copy.deepcopy(self._cached(text))
+
+    def _parse_whole(self, text: str) -> dict:
+        analysis = self.extractor.analyse(text)
+        return self._postprocess(text, self._parse_embedded(text, analysis), analysis)
 
     def _parse_embedded(self, text: str, analysis) -> dict:
         ranking = self.embedded.predict(text[:READ_CHARS], self.extractor.signals(analysis))

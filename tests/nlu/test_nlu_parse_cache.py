@@ -18,11 +18,11 @@ def test_the_same_words_are_read_once_and_each_caller_owns_its_answer(nlu, monke
     assert reads == [words, words + "啊"]
 
 
-def test_rasa_answers_are_not_kept(nlu, monkeypatch):
-    calls = []
-    monkeypatch.setattr(nlu, "_rasa", type("Rasa", (), {"parse": lambda self, text: calls.append(text) or
-                                                        {"text": text, "intent": {"name": "inquiry", "confidence": 0.9},
-                                                         "intent_ranking": [], "entities": []}})())
-    nlu.parse("请问物业费怎么交 缓存", backend="rasa")
-    nlu.parse("请问物业费怎么交 缓存", backend="rasa")
-    assert calls == ["请问物业费怎么交 缓存"] * 2
+def test_long_texts_are_not_kept(nlu, monkeypatch):
+    reads = []
+    real = nlu._parse_embedded
+    monkeypatch.setattr(nlu, "_parse_embedded", lambda text, analysis: reads.append(text) or real(text, analysis))
+    long_words = "楼上漏水到我家天花板，" * 30          # 300 characters: read each time, never kept
+    nlu.parse(long_words)
+    nlu.parse(long_words)
+    assert reads == [long_words, long_words]

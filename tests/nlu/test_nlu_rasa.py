@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from nlu import rasa_server
-from nlu.rasa_client import BackendUnavailable
+from nlu.rasa_client import BackendUnavailable, RasaClient
 from nlu.service import NLU
 
 
@@ -104,3 +104,14 @@ def test_rasa_unreachable_falls_back_with_a_clear_log_line(nlu_var_dir, caplog):
                  fallback_embedded=False)
     with pytest.raises(BackendUnavailable, match="unreachable"):
         strict.parse("电梯困人了 快来")
+
+
+def test_a_fallback_answer_does_not_stick_when_rasa_is_back(rasa, nlu_var_dir):
+    # Rasa's answers (and the embedded model's stand-ins for them) are never kept: once Rasa answers
+    # again, the same words get Rasa's answer.
+    words = "3号楼电梯坏了 回退测试"
+    nlu = NLU(var_dir=nlu_var_dir, backend="rasa", rasa_url=f"http://127.0.0.1:{_free_port()}",
+              rasa_token=rasa["token"])
+    assert nlu.parse(words)["fallback"] is True
+    nlu._rasa = RasaClient(rasa["url"], rasa["token"], 10)          # Rasa is back, at its address
+    assert "fallback" not in nlu.parse(words)
