@@ -93,7 +93,8 @@ mobiles = st.builds(lambda second, rest: "1" + second + rest, st.sampled_from("3
 separators = st.sampled_from(["", " ", "-", " - ", ".", "  ", "—"])
 scripts = st.sampled_from(["ascii", "full", "numeral", "yao"])
 prefixes = st.sampled_from(["", "+86 ", "+86-", "0086", "86 "])
-context = st.text(st.sampled_from("我家在厨房卫生间水管漏了麻烦师傅来看看电话联系谢谢，。！ 的是请"), max_size=12)
+# Words around the number, without 是: "我是" followed by 傅卫 (of 师傅, 卫生间) is a name given, rightly masked
+context = st.text(st.sampled_from("我家在厨房卫生间水管漏了麻烦师傅来看看电话联系谢谢，。！ 的请"), max_size=12)
 
 
 def _write(number: str, sep: str, script: str) -> str:
