@@ -215,9 +215,10 @@ def run_service(args, plan, env) -> dict:
                                 start_new_session=True, stdout=subprocess.DEVNULL) for _ in range(args.rq_workers)]
     try:
         _ready(port, [server, *workers])
-        before = cpu_seconds([server, *workers])
+        before, before_web = cpu_seconds([server, *workers]), cpu_seconds([server])
         result = drive(port, signed(plan, 0.10), args.seconds)
         result["cpu"] = cpu_seconds([server, *workers]) - before
+        result["cpu_web"] = cpu_seconds([server]) - before_web
         _settle(env["DATABASE_URL"], args.settle)
     finally:
         for process in (server, *workers):
@@ -241,7 +242,9 @@ def run_bare(args, plan, env) -> dict:
 def report(args, service: dict, bare: dict, figures: dict, telegram: FakeTelegram, sent: int) -> None:
     def line(label, r):
         return (f"{label:<14} p50 {r['p50']:7.1f} ms  p99 {r['p99']:7.1f} ms  max {r['max']:7.1f} ms  "
-                f"over 5 s {r['over_5s']}  errors {r['errors']}  CPU {r['cpu'] / sent * 1000:.1f} ms/msg")
+                f"over 5 s {r['over_5s']}  errors {r['errors']}  CPU {r['cpu'] / sent * 1000:.1f} ms/msg"
+                + (f" (gunicorn {r['cpu_web'] / sent * 1000:.1f}, rq workers {(r['cpu'] - r['cpu_web']) / sent * 1000:.1f})"
+                   if "cpu_web" in r else ""))
     print(line("bare endpoint", bare))
     print(line("service", service))
     unique = args.messages
