@@ -75,6 +75,21 @@ def join(work: Work, incident: Incident, resident: Resident, words: str, actor: 
     return report
 
 
+def join_household(work: Work, incident: Incident, resident: Resident, words: str, actor: str,
+                   place: tuple = (None, None, None)) -> None:
+    """A household's own report joins the incident: as join() does, in one statement where the database
+    allows (a burst's every outage report comes here)."""
+    building, unit, room = place
+    joined = iq.join_household(work.session, incident, resident_id=resident.id, building=building, unit=unit,
+                               room=room, words=words, actor=actor, now=work.now)
+    if joined is None:
+        join(work, incident, resident, words, actor, place=place)
+        return
+    if joined.ticket_id is not None:
+        attach_ticket(work, incident, iq_ticket(work, joined.ticket_id), actor)
+    card.queue_refresh(work, incident)
+
+
 def iq_ticket(work: Work, ticket_id: int) -> Ticket:
     return queries.ticket(work.session, ticket_id)
 

@@ -17,7 +17,7 @@ from storage.models import Ticket
 
 from ..desk import Turn
 from . import kinds, places, wording
-from .incidents import join, open_incident
+from .incidents import join, join_household, open_incident
 from .kinds import scope
 
 
@@ -104,7 +104,10 @@ def _household(turn: Turn, address: Address) -> Address:
 
 
 def _join(turn: Turn, incident: Incident, text: str, address: Address, ticket: Ticket | None) -> None:
-    join(turn, incident, turn.resident, text, turn.actor, place=_household(turn, address), ticket=ticket)
+    if ticket is None:
+        join_household(turn, incident, turn.resident, text, turn.actor, place=_household(turn, address))
+    else:
+        join(turn, incident, turn.resident, text, turn.actor, place=_household(turn, address), ticket=ticket)
 
 
 # Intents whose words may report an outage (a complaint about one stays a complaint).
