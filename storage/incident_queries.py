@@ -194,15 +194,6 @@ def residents_of(session: Session, building: str | None) -> list[Resident]:
     return list(session.scalars(query))
 
 
-def outages_for(session: Session, estate_ids: frozenset[int] | None, statuses: tuple[str, ...],
-                limit: int = 200) -> list[Incident]:
-    """Outages of these statuses in these estates (None: every estate), newest first (the console)."""
-    query = select(Incident).where(Incident.kind == "outage", Incident.status.in_(statuses))
-    if estate_ids is not None:
-        query = query.where(Incident.estate_id.in_(sorted(estate_ids)))
-    return list(session.scalars(query.order_by(Incident.id.desc()).limit(limit)))
-
-
 def count_open_outages(session: Session, estate_ids: frozenset[int] | None) -> int:
     """Open outages in these estates (None: every estate)."""
     query = select(func.count()).select_from(Incident).where(Incident.kind == "outage", Incident.status == "open")
