@@ -28,7 +28,7 @@ from ..outbox import notice_of
 from ..incidents import card as incident_card
 from ..incidents import restore
 from ..tickets.cards import card_notice
-from . import moves
+from . import card_order, moves
 from .outcomes import settle
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,12 @@ def deliver(desk: Desk, outbox_id: int) -> str:
             ticket.staff_chat_id, ticket.card_message_id = int(row.recipient), outcome.ref
         if row.kind == incident_card.KIND:
             incident_card.shown(work, row, outcome, claim.version)
-        return settle(work, row, outcome)
+        result = settle(work, row, outcome)
+        if row.kind == "card":
+            card_order.wake(work, row)
+        elif row.kind == incident_card.KIND and row.status != "pending":
+            incident_card.given_up(work, row)
+        return result
 
 
 def _claim(desk: Desk, outbox_id: int) -> Claim | str:
@@ -90,6 +95,9 @@ def _claim(desk: Desk, outbox_id: int) -> Claim | str:
             return f"being sent by {row.lease_owner}"
         if row.lease_owner is not None and row.payload.get("once"):
             return _unknown(work, row)  # at most once (a restore message): not sent again
+        held = card_order.hold(work, row) if row.kind == "card" else None
+        if held:
+            return held
         if row.lease_owner is not None:
             row.doubtful += 1  # a worker died holding it: its attempt may have reached the recipient
             log.warning("outbox %s: %s died while sending it; trying again", outbox_id, row.lease_owner)
