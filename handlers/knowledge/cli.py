@@ -88,12 +88,15 @@ def evaluate_command(paths: tuple[Path, ...], tuning: bool, kb_path: Path | None
               help="labelled questions to fit on, repeatable [default: the tuning splits]")
 @click.option("--threshold", type=float, default=calibration.THRESHOLD, show_default=True,
               help="doubt from which an answer is offered, not given outright")
-@click.option("--dry-run", is_flag=True, help="only measure: leave data/verifier.yml as it is")
+@click.option("--dry-run", is_flag=True, help="only measure: write no verifier")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=VERIFIER_FILE,
+              help="where to write the verifier [default: the bundled data/verifier.yml]")
 @_file_option
-def fit_verifier_command(paths: tuple[Path, ...], threshold: float, dry_run: bool, kb_path: Path | None) -> None:
+def fit_verifier_command(paths: tuple[Path, ...], threshold: float, dry_run: bool, out: Path,
+                         kb_path: Path | None) -> None:
     """Fit the verifier of outright answers on labelled questions; print, for each file, what it does
     when fitted on the other files only (right entry first / answered outright, right / answerable to
-    a person / unanswerable answered outright), then write data/verifier.yml."""
+    a person / unanswerable answered outright), then write the verifier (data/verifier.yml)."""
     kb = _load(kb_path, verify=False)
     paths = paths or tuple(path for path in TUNING_FILES if path.is_file())
     try:
@@ -102,10 +105,14 @@ def fit_verifier_command(paths: tuple[Path, ...], threshold: float, dry_run: boo
         raise click.ClickException(str(exc)) from None
     for name, queries in splits.items():
         click.echo(f"{name}: without {calibration.cells(evaluate(kb, queries))}")
-    for name, report in calibration.held_out(kb, splits, threshold).items():
-        click.echo(f"{name}: fitted on the others {calibration.cells(report)}")
+    try:
+        for name, report in (calibration.held_out(kb, splits, threshold) if len(splits) > 1 else {}).items():
+            click.echo(f"{name}: fitted on the others {calibration.cells(report)}")
+        verifier = calibration.fit_on(kb, splits, threshold)
+    except ValueError as exc:   # scikit-learn: every question answered rightly, or every one wrongly
+        raise click.ClickException(f"cannot fit: needs questions the desk gets right and wrong ({exc})") from None
     if not dry_run:
         note = (f"Fitted by `wuye kb fit-verifier --threshold {threshold}` on {', '.join(splits)}.\n"
                 "Regenerate it after changing verifier.py or the splits; README (round four) has the figures.")
-        VERIFIER_FILE.write_text(calibration.fit_on(kb, splits, threshold).to_yaml(note), encoding="utf-8")
-        click.echo(f"written: {VERIFIER_FILE.name}")
+        out.write_text(verifier.to_yaml(note), encoding="utf-8")
+        click.echo(f"written: {out}")
