@@ -1,7 +1,7 @@
 """The secondary intent: a repair whose writer blames the handling carries a complaint, and back."""
 import pytest
 
-from nlu import rules
+from nlu import rules, secondary
 
 
 @pytest.mark.parametrize("text", [
@@ -83,9 +83,9 @@ def test_neglect_of_greening_is_no_fault_to_fix(nlu):
 def test_a_past_repair_in_a_complaint_about_its_charge_asks_for_no_repair():
     # 报修 and 上门 tell the story of a finished repair; nothing is asked to be fixed now.
     charged = "上个月热水器漏水我报修了，师傅上门换了一个阀门，收了我两百八十元也不给收据。请问这个收费是按什么标准？多收的钱请退给我。"
-    assert rules.secondary("complaint", charged, {"water"}, {"complaint": 0.7, "repair": 0.2}) is None
+    assert secondary.secondary("complaint", charged, {"water"}, {"complaint": 0.7, "repair": 0.2}) is None
     asked = "保安上班玩手机，保洁也不认真。另外单元门口的灯坏了，请尽快派人来换一下。"
-    assert rules.secondary("complaint", asked, {"public_facility"}, {"complaint": 0.7, "repair": 0.2}) == "repair"
+    assert secondary.secondary("complaint", asked, {"public_facility"}, {"complaint": 0.7, "repair": 0.2}) == "repair"
 
 
 @pytest.mark.parametrize("folded", [
@@ -95,10 +95,10 @@ def test_a_past_repair_in_a_complaint_about_its_charge_asks_for_no_repair():
     "热水器还是不太热 上周小区搞消防演习报警器响了",          # 报警 is no report of the fault
 ])
 def test_words_that_only_look_like_blame_are_not_blame(folded):
-    assert not rules._blames(folded)
+    assert not secondary._blames(folded)
 
 
 def test_a_claim_left_unanswered_is_no_fault_left_as_it_is():
     # 至今没有结果 speaks of compensation for a past burst pipe, not of a fault still waiting.
     folded = "去年水管爆裂的赔偿至今没有结果 一直说保险公司在审核 我们的损失谁来承担"
-    assert rules.secondary("complaint", folded, {"water"}, {"complaint": 0.8, "repair": 0.1}) is None
+    assert secondary.secondary("complaint", folded, {"water"}, {"complaint": 0.8, "repair": 0.1}) is None
