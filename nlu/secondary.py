@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .rules import _fault_now, _pattern_only
+from . import rules
 
 _N = r"(\d+|[一二两三四五六七八九十几半]+|好几|多)"
 # Telling the desk, counted: twice is a repeated report, once (报修了一次) is only a report.
@@ -72,19 +72,29 @@ def _blames(folded: str) -> bool:
 _ASK_FIX = re.compile(r"(请(?!问)|麻烦|尽快|赶紧|马上|立即|立刻|希望|要求|务必|抓紧|快点?)\S{0,8}?"
                       r"((?<![维装保报大])修|处理|来看|看看|换|疏通|弄好|派|上门)|来修|给修")
 # A fault left as it is: named in a complaint, it still waits to be fixed (楼道灯坏了半个月都没人换).
-_NEGLECTED = re.compile(r"没人(来(?!清|扫|收|打扫)|修(?!剪)|换|处理)|无人(修(?!剪)|处理)|到现在还|至今还|还(横|歪|堵|坏|漏)在")
+_NEGLECTED = re.compile(r"没人(来(?!清|扫|收|打扫)|修(?!剪)|换|处理)|无人(修(?!剪)|处理)|到现在还|至今还|还(横|歪|堵|坏|漏)在|"
+                        r"((另外|此外|还有|顺便说一下|顺便|同时)[^。！？!?]{0,20}|也)(坏了|堵了|堵死|不亮|失灵|关不上|打不开|脱落|松动|漏水)")
+# How long a named fault has been left (坏了一个多月): neglect once the desk was told about it.
+_LEFT_BROKEN = re.compile(rf"(坏|堵|漏|不亮|失灵|关不上|打不开|脱落|松动)(了|死了)?(好几|{_N})多?(天|周|个多?星期|个多?礼拜|个多?月|年)")
+
+
+def _pattern_only(folded: str) -> bool:
+    """True when every clause naming a fault speaks of a pattern (频发, 经常) and not of now: clauses, not
+    sentences, since a complaint lists its grievances in one sentence (保安经常脱岗，单元门锁坏了好几周)."""
+    faulty = [c for c in _CLAUSE.split(folded) if rules._FAULT_NOW.search(c)]
+    return bool(faulty) and all(rules._PATTERN.search(c) and not rules._NOW.search(c) for c in faulty)
 
 
 def _carries_repair(folded: str, categories: set[str], ranked: dict[str, float]) -> bool:
     """True when a complaint names a fault still there to fix, asked to be fixed or left as it is."""
-    return _fault_now(folded, categories) and bool(_ASK_FIX.search(folded) or _NEGLECTED.search(folded)) \
+    left = _NEGLECTED.search(folded) or (_LEFT_BROKEN.search(folded) and (_told(folded) or _BLAME.search(folded)))
+    return rules._fault_now(folded, categories) and bool(_ASK_FIX.search(folded) or left) \
         and not _pattern_only(folded) and ranked.get("repair", 0) > .05
-
 
 # A question asked beside the main request, said to be one (顺便问下, 另外想问一下, 还有两个问题想问): a bare 请问 in
 # a complaint is usually rhetorical (请问这合理吗), so only a question announced as an aside counts.
 _ASIDE = re.compile(r"(顺便|顺带)(再|也|还)?(想|要)?(问|咨询|请教|打听)|(另外|此外|还有|也|还)(想|要)(问|咨询|请教|打听)|"
-                    r"(另外|此外)(问|咨询|请教)(一下|下)|(另外|此外|还有|顺便)(有|还有)?(一|两|几|1|2|3)?个?(小)?问题(想|要)?")
+                    r"(另外|此外)(问|咨询|请教)(一下|下)|(另外|此外|还有|顺便|同时)[,，]?(想)?(请问|了解一下)|(另外|此外|还有|顺便)(有|还有)?(一|两|几|1|2|3)?个?(小)?问题(想|要)?")
 _QUESTION = re.compile(r"[？?]|吗|怎么|如何|多少|哪里|哪儿|能不能|可不可以|是否|是不是|什么时候|几点|需不需要|要不要")
 
 
