@@ -115,6 +115,8 @@ def test_a_claim_left_unanswered_is_no_fault_left_as_it_is():
     "紧急报修！水箱的浮球阀坏了 水从溢流口往外冒 水到现在还在流 请尽快派人",
     "暖气一直不热 放气阀只出一点点水然后就没动静了 给热力公司的热线打过电话 到现在还没有排到 请派维修人员入户检查",
     "暴雨时天花板漏水 希望物业尽快安排人把漏点修好 不然下次下雨又要漏",
+    "应该是楼上1502的水管漏了 敲门没人 打电话也没人接 现在水还在滴 请马上派人",
+    "燃气有异味 已经打了燃气公司电话 他们说马上来 请物业也派人看看",
 ])
 def test_what_happened_told_without_blame_is_no_complaint(folded):
     assert not secondary._blames(folded)
@@ -127,6 +129,11 @@ def test_what_happened_told_without_blame_is_no_complaint(folded):
     "我们多次要求物业检查配电房 今晚配电房又冒烟了 请立即派电工来",
     "上个月刚找你们修过这个接口 结果才过了三个星期又开始漏",
     "楼道灯上个月修过 修完只亮了两天 现在又黑了 你们换的是什么便宜货",
+    "物业电话打了好几次都没人接 卫生间一直在漏水 请尽快派人",
+    "电梯坏了一个星期了 你们一直说在等配件 到底要等到什么时候",
+    "空调不制冷 报修单提交三天了还显示待处理 请尽快安排",
+    "下水道又堵了 上个月刚通过 你们这是治标不治本",
+    "屋顶漏水 去年修过一次 今年又漏了 物业一直推给开发商 请尽快处理",
 ])
 def test_what_happened_beside_a_report_or_a_protest_is_blame(folded):
     assert secondary._blames(folded)
