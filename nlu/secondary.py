@@ -74,7 +74,7 @@ _ASK_FIX = re.compile(r"(请(?!问)|麻烦|尽快|赶紧|马上|立即|立刻|�
                       r"((?<![维装保报大])修|处理|来看|看看|换|疏通|弄好|派|上门)|来修|给修")
 # A fault left as it is: named in a complaint, it still waits to be fixed (楼道灯坏了半个月都没人换).
 _NEGLECTED = re.compile(r"没人(来(?!清|扫|收|打扫)|修(?!剪)|换|处理)|无人(修(?!剪)|处理)|到现在还|至今还|还(横|歪|堵|坏|漏)在|"
-                        r"((另外|此外|还有|顺便说一下|顺便|同时)[^。！？!?]{0,20}|也)(坏了|堵了|堵死|不亮|失灵|关不上|打不开|脱落|松动|漏水)")
+                        r"也(坏了|堵了|堵死|不亮|失灵|关不上|打不开|脱落|松动|漏水)")
 # How long a named fault has been left (坏了一个多月): neglect once the desk was told about it.
 _LEFT_BROKEN = re.compile(rf"(坏|堵|漏|不亮|失灵|关不上|打不开|脱落|松动)(了|死了)?(好几|{_N})多?(天|周|个多?星期|个多?礼拜|个多?月|年)")
 
@@ -88,29 +88,46 @@ def _pattern_only(folded: str) -> bool:
 
 def _carries_repair(folded: str, categories: set[str], ranked: dict[str, float]) -> bool:
     """True when a complaint names a fault still there to fix, asked to be fixed or left as it is."""
-    left = _NEGLECTED.search(folded) or (_LEFT_BROKEN.search(folded) and (_told(folded) or _BLAME.search(folded)))
+    left = _NEGLECTED.search(folded) or _ASIDE_FAULT.search(folded) or (_LEFT_BROKEN.search(folded) and (_told(folded) or _BLAME.search(folded)))
     return rules._fault_now(folded, categories) and bool(_ASK_FIX.search(folded) or left) \
         and not _pattern_only(folded) and ranked.get("repair", 0) > .05
 
 # A question asked beside the main request, said to be one (顺便问下, 另外想问一下, 还有两个问题想问): a bare 请问 in
 # a complaint is usually rhetorical (请问这合理吗), so only a question announced as an aside counts.
-_ASIDE = re.compile(r"(顺便|顺带)(再|也|还)?(想|要)?(问|咨询|请教|打听)|(另外|此外|还有|也|还)(想|要)(问|咨询|请教|打听)|"
-                    r"(另外|此外)(问|咨询|请教)(一下|下)|(另外|此外|还有|顺便|同时)[,，]?(想)?(请问|了解一下)|(另外|此外|还有|顺便)(有|还有)?(一|两|几|1|2|3)?个?(小)?问题(想|要)?")
+_ASIDE = re.compile(r"(顺便|顺带)(再|也|还)?(想|要)?(问|咨询|请教|打听|了解)|(另外|此外|还有|最后|同时|也|还)(想|要)(问|咨询|请教|打听|了解)|"
+                    r"(另外|此外|最后)(问|咨询|请教)(一下|下)|(另外|此外|还有|顺便|同时|最后)[,，]?(想)?(请问|了解一下)|"
+                    r"(另外|此外|还有|顺便)(有|还有)?(一|两|几|1|2|3)?个?(小)?问题(想|要)?")
 _QUESTION = re.compile(r"[？?]|吗|怎么|如何|多少|哪里|哪儿|能不能|可不可以|是否|是不是|什么时候|几点|需不需要|要不要")
+# A complaint or a fault announced as an aside of another request (顺便投诉一下, 另外…灯坏了 麻烦修一下).
+_ASIDE_COMPLAINT = re.compile(r"(另外|此外|还有|顺便|同时)[,，]?我?(要|想)?(再)?(投诉|提个意见|提一个意见|反映一下)")
+_ASIDE_FAULT = re.compile(r"(另外|此外|还有|顺便说一下|顺便|同时)[^。！？!?]{0,20}(坏了|堵了|堵死|不亮|失灵|关不上|打不开|脱落|松动|漏水)")
+
+
+# A question asked first, and the request after it announced as the aside (请问…？另外…坏了 麻烦修一下).
+_QUESTION_FIRST = re.compile(r"(请问|想问|咨询)[^。！!？?]{2,40}[？?].{0,6}(另外|此外|还有|顺便)")
 
 
 def _asks_aside(folded: str) -> bool:
     """True when the message announces a question beside its request and asks it."""
     found = _ASIDE.search(folded)
-    return bool(found and _QUESTION.search(folded, found.end()))
+    return bool(found and _QUESTION.search(folded, found.end())) or bool(_QUESTION_FIRST.search(folded))
 
 
 def secondary(intent: str, folded: str, categories: set[str], ranked: dict[str, float]) -> str | None:
     """The second intent of the three a message clearly carries, or None."""
-    if intent == "repair" and _blames(folded):
+    if intent == "repair" and (_blames(folded) or _ASIDE_COMPLAINT.search(folded)):
         return "complaint"
     if intent == "complaint" and _carries_repair(folded, categories, ranked):
         return "repair"
     if intent in ("repair", "complaint") and _asks_aside(folded):
         return "inquiry"
+    if intent == "inquiry":
+        return _beside_a_question(folded, categories)
     return None
+
+
+def _beside_a_question(folded: str, categories: set[str]) -> str | None:
+    """A question's second intent: a fault named as an aside and asked to be fixed, or a complaint said to be one."""
+    if _ASIDE_FAULT.search(folded) and _ASK_FIX.search(folded) and rules._fault_now(folded, categories):
+        return "repair"
+    return "complaint" if _ASIDE_COMPLAINT.search(folded) else None

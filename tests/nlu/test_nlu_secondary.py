@@ -173,3 +173,16 @@ def test_a_question_asked_as_an_aside_is_an_inquiry(nlu, text):
 ])
 def test_questions_told_or_rhetorical_are_no_inquiry(folded):
     assert secondary.secondary("complaint", folded, set(), {"complaint": 0.8}) != "inquiry"
+
+
+@pytest.mark.parametrize("intent, folded, expected", [
+    ("repair", "厨房水管漏了 麻烦派人来修 顺便投诉一下上次来的师傅态度很差", "complaint"),
+    ("repair", "请问物业费可以用支付宝交吗？另外我家门口的楼道灯坏了 麻烦派人修一下", "inquiry"),   # the question first
+    ("inquiry", "请问小区的停车月卡怎么办理？另外我要投诉一下门岗保安的态度", "complaint"),
+    ("inquiry", "请问物业费可以用支付宝交吗？另外我家门口的楼道灯坏了 麻烦派人修一下", "repair"),
+    ("inquiry", "请问马桶堵了 上门疏通收费吗", None),                                          # a fault as context
+    ("complaint", "物业你们好 我还要问问你们 凭什么乱收费", None),                               # 问问 of a rhetorical question
+])
+def test_a_request_announced_as_an_aside_is_the_second_intent(intent, folded, expected):
+    categories = {"public_facility", "drain", "water"}
+    assert secondary.secondary(intent, folded, categories, {intent: 0.7, "repair": 0.2}) == expected
