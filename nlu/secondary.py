@@ -75,6 +75,8 @@ _ASK_FIX = re.compile(r"(请(?!问)|麻烦|尽快|赶紧|马上|立即|立刻|�
 # A fault left as it is: named in a complaint, it still waits to be fixed (楼道灯坏了半个月都没人换).
 _NEGLECTED = re.compile(r"没人(来(?!清|扫|收|打扫)|修(?!剪)|换|处理)|无人(修(?!剪)|处理)|到现在还|至今还|还(横|歪|堵|坏|漏)在|"
                         r"也(坏了|堵了|堵死|不亮|失灵|关不上|打不开|脱落|松动|漏水)")
+# A report of the fault that nobody answered (反映多次都没有回应, 说了知道了就挂).
+_IGNORED = re.compile(r"没有?(任何)?(回应|回音|下文|答复|反馈)|(回应|回音|下文).{0,3}没有?|没人理|就挂|不了了之|石沉大海")
 # How long a named fault has been left (坏了一个多月): neglect once the desk was told about it.
 _LEFT_BROKEN = re.compile(rf"(坏|堵|漏|不亮|失灵|关不上|打不开|脱落|松动)(了|死了)?(好几|{_N})多?(天|周|个多?星期|个多?礼拜|个多?月|年)")
 
@@ -88,7 +90,9 @@ def _pattern_only(folded: str) -> bool:
 
 def _carries_repair(folded: str, categories: set[str], ranked: dict[str, float]) -> bool:
     """True when a complaint names a fault still there to fix, asked to be fixed or left as it is."""
-    left = _NEGLECTED.search(folded) or _ASIDE_FAULT.search(folded) or (_LEFT_BROKEN.search(folded) and (_told(folded) or _BLAME.search(folded)))
+    told = _told(folded)
+    left = _NEGLECTED.search(folded) or _ASIDE_FAULT.search(folded) or (_IGNORED.search(folded) and told) \
+        or (_LEFT_BROKEN.search(folded) and (told or _BLAME.search(folded)))
     return rules._fault_now(folded, categories) and bool(_ASK_FIX.search(folded) or left) \
         and not _pattern_only(folded) and ranked.get("repair", 0) > .05
 

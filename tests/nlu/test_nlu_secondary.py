@@ -186,3 +186,12 @@ def test_questions_told_or_rhetorical_are_no_inquiry(folded):
 def test_a_request_announced_as_an_aside_is_the_second_intent(intent, folded, expected):
     categories = {"public_facility", "drain", "water"}
     assert secondary.secondary(intent, folded, categories, {intent: 0.7, "repair": 0.2}) == expected
+
+
+@pytest.mark.parametrize("folded, expected", [
+    ("投诉物业管理混乱：地库积水无人清理、照明灯大面积损坏，反映多次都没有回应。", "repair"),
+    ("你们客服态度太差了 我打电话说电梯按钮坏了 她说知道了就挂", "repair"),
+    ("物业费年年涨 服务没见提升 投诉了也没有回应", None),                 # no fault named
+])
+def test_a_complaint_whose_report_of_a_fault_went_unanswered_carries_a_repair(folded, expected):
+    assert secondary.secondary("complaint", folded, {"electricity", "lift"}, {"complaint": 0.7, "repair": 0.2}) == expected
