@@ -17,7 +17,7 @@ from .embedded import EmbeddedModel, load_or_train
 from .entities import Entity, EntityExtractor, address_value
 from .rasa_client import BackendUnavailable, RasaClient
 from .training_data import TRAIN_FILE, category_terms, load
-from . import rules
+from . import rules, secondary
 from .text import READ_CHARS
 from .urgency import is_urgent
 
@@ -120,7 +120,7 @@ class NLU:
             intent = {"name": name, "confidence": max(ranked.get(name, 0.0), self.threshold)}
         if intent.get("confidence", 0.0) < self.threshold:
             intent = {"name": FALLBACK_INTENT, "confidence": intent.get("confidence", 0.0)}
-        second = rules.secondary(intent["name"], folded, categories, ranked)
+        second = secondary.secondary(intent["name"], folded, categories, ranked)
         entities = self.extractor.finish(analysis, intent["name"])
         entities += self._foreign_entities(result.get("entities") or [], entities)
         return {"text": text, "intent": intent,

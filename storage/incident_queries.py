@@ -54,6 +54,25 @@ def current(session: Session, scopes: list[str], now: datetime) -> Incident | No
     return adopt(session, Incident, row) if row is not None else None
 
 
+_R = IncidentReport.__table__.c
+# A report that names no place: the estate's open outages of its kind, the one this household joined first
+# (it writes again without its address), in one statement.
+_JOINED = (select(_R.id).where(_R.incident_id == _I.id, _R.resident_id == bindparam("resident"),
+                               _R.detached_at.is_(None)).exists())
+_OPEN_OF_KIND = (select(Incident.__table__, _JOINED.label("joined"))
+                 .where(_I.estate_id == bindparam("estate"), _I.category == bindparam("category"),
+                        _I.kind == "outage", _I.status == "open")
+                 .order_by(_JOINED.desc(), _I.id).limit(20))
+
+
+def open_of_kind(session: Session, estate_id: int, category: str, resident_id: int) -> list[tuple[Incident, bool]]:
+    """The estate's open outages of a category, each with whether this household is attached to it (that
+    one first)."""
+    rows = run(session, _OPEN_OF_KIND, {"estate": estate_id, "category": category, "resident": resident_id}).all()
+    return [(adopt(session, Incident, {k: v for k, v in row._mapping.items() if k != "joined"}), bool(row.joined))
+            for row in rows]
+
+
 def incident(session: Session, incident_id: int, lock: bool = False) -> Incident | None:
     """An incident by id (locked for this transaction when asked)."""
     query = select(Incident).where(Incident.id == incident_id)
