@@ -50,9 +50,10 @@ def embedded(path: Path) -> redis.Redis:
         _write_members(path, _members(path) | {os.getpid()})
     _take_over_stop(connection)
     if str(path) not in _joined:
-        _joined[str(path)] = {"owner": os.getpid(), "server": connection.pid, "socket": connection.socket_file,
-                              "pidfile": connection.pidfile}
         atexit.register(_leave, path)
+    # the server this process must stop at exit: the one it joined last (another may have been started since)
+    _joined[str(path)] = {"owner": os.getpid(), "server": connection.pid, "socket": connection.socket_file,
+                          "pidfile": connection.pidfile}
     _stop_on_sigterm()
     return connection
 
