@@ -251,7 +251,10 @@ def report(args, service: dict, bare: dict, figures: dict, telegram: FakeTelegra
           f"[{figures['scopes']}]; households in incidents {figures['households']}; timers {figures['timers']}")
     for chat in (STAFF, REPAIRS_GROUP, COMPLAINTS_GROUP, MANAGERS):
         times = telegram.call_times("sendMessage", chat) + telegram.call_times("editMessageText", chat)
-        print(f"telegram chat {chat}: {len(times)} messages, at most {per_minute(times)} in any minute")
+        digests = [c for c in telegram.calls_of("sendMessage")
+                   if str(c.get("chat_id")) == str(chat) and str(c.get("text", "")).startswith("📋")]
+        print(f"telegram chat {chat}: {len(times)} messages, at most {per_minute(times)} in any minute"
+              + (f" ({len(digests)} digests of new tickets)" if digests else ""))
     print(f"staff messages: longest wait in the outbox {figures['longest_wait']:.0f} s, "
           f"{figures['staff_pending']} still waiting {args.settle:.0f} s after the burst")
 
