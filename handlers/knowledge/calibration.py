@@ -76,7 +76,6 @@ def cells(report: dict) -> str:
                        share(get("unanswerable_answer", 0), unanswerable)))
 
 
-
 def fitted_on(kb_file: Path, splits: Iterable[Path]) -> dict:
     """What a verifier fitted on this knowledge file and these splits depends on, as recorded in
     data/verifier.yml: a fingerprint of the feature names and of every file (named from the project's
@@ -111,4 +110,4 @@ def _what_changed(recorded: dict, today: dict) -> str:
     return "; ".join(part for part in (
         "" if str(recorded["fingerprint"]).startswith(_features_digest()) else "the feature names changed",
         f"changed or new: {', '.join(changed)}" if changed else "",
-        f"no longer used: {', '.join(gone)}" if gone else "") if part)
+        f"no longer used: {', '.join(gone)}" if gone else "") if part) or "the same files in another order"
