@@ -2,12 +2,30 @@
 honestly: each split in turn is left out of the fit and measured with what the others taught."""
 from __future__ import annotations
 
+import hashlib
+from importlib import metadata
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+from .. import model_cache
 from .base import KnowledgeBase
-from .coverage import read
+from .coverage import ASPECTS_FILE, read
 from .evaluation import evaluate
-from .verifier import Verifier, fit
+from .training import UNKNOWN_FILE
+from .verifier import FEATURES, VERIFIER_FILE, Verifier, fit
 
 THRESHOLD = 0.40   # doubt from which an answer is offered, not given outright (README, round four)
+_HERE = Path(__file__).parent
+ROOT = _HERE.parent.parent
+# What fitted weights depend on besides the knowledge file and the splits: the code that decides, measures
+# and fits (the classifier's scores are features too), and the data the classifier and the gate learn from.
+FIT_CODE = (*(_HERE / f"{name}.py" for name in ("base", "calibration", "coverage", "features", "training",
+                                                "verifier", "weights")),
+            ROOT / "nlu" / "text.py", ASPECTS_FILE, UNKNOWN_FILE)
+# Shape the fit without being fingerprinted (a refit says whether they moved the weights; test_verifier.py).
+LIBRARIES = ("scikit-learn", "numpy", "jieba")
 
 
 def examples(kb: KnowledgeBase, queries: list[dict]) -> tuple[list[dict[str, float]], list[bool]]:
@@ -57,3 +75,39 @@ def cells(report: dict) -> str:
                        share(get("answerable_ticket", 0), answerable),
                        share(get("unanswerable_answer", 0), unanswerable)))
 
+
+def fitted_on(kb_file: Path, splits: Iterable[Path]) -> dict:
+    """What a verifier fitted on this knowledge file and these splits depends on, as recorded in
+    data/verifier.yml: a fingerprint of the feature names and of every file (named from the project's
+    root, as model_cache keys its caches), each file's own digest, and the libraries' versions."""
+    files = [*FIT_CODE, Path(kb_file), *map(Path, splits)]
+    return {"fingerprint": _features_digest() + model_cache.fingerprint(files, root=ROOT)[:24],
+            "files": {model_cache.file_name(f, ROOT): model_cache.fingerprint([f], root=ROOT)[:12] for f in files},
+            "libraries": {name: metadata.version(name) for name in LIBRARIES}}
+
+
+def _features_digest() -> str:
+    return hashlib.sha256("\0".join(FEATURES).encode()).hexdigest()[:8] + "-"
+
+
+def stale(kb_file: Path, splits: Iterable[Path], path: Path = VERIFIER_FILE) -> str | None:
+    """Why the verifier of `path` was not fitted on today's feature code, knowledge file and splits
+    (one line saying what changed and what to run), or None when it was."""
+    recorded = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("fitted_on") or {}
+    today = fitted_on(kb_file, splits)
+    if recorded.get("fingerprint") == today["fingerprint"]:
+        return None
+    return (f"{model_cache.file_name(path, ROOT)} is stale ({_what_changed(recorded, today)}): "
+            "run `wuye kb fit-verifier` and commit the new file")
+
+
+def _what_changed(recorded: dict, today: dict) -> str:
+    if not recorded.get("fingerprint"):
+        return "no fingerprint recorded"
+    kept = recorded.get("files") or {}
+    changed = [name for name, digest in today["files"].items() if kept.get(name) != digest]
+    gone = [name for name in kept if name not in today["files"]]
+    return "; ".join(part for part in (
+        "" if str(recorded["fingerprint"]).startswith(_features_digest()) else "the feature names changed",
+        f"changed or new: {', '.join(changed)}" if changed else "",
+        f"no longer used: {', '.join(gone)}" if gone else "") if part) or "the same files in another order"

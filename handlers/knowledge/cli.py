@@ -20,15 +20,19 @@ from .verifier import VERIFIER_FILE
 kb_cli = click.Group("kb", help="The inquiry knowledge base (咨询): try questions, evaluate on labelled ones.")
 
 
-def _load(path: Path | None, verify: bool = True) -> base.KnowledgeBase:
+def _where(path: Path | None) -> tuple[Path, Path | None]:
+    """The knowledge file (given, else KNOWLEDGE_FILE, else the bundled one) and the weights' cache."""
     from config import ConfigError, load_config
 
     try:
         config = load_config()
-        cache_dir = Path(config["VAR_DIR"]) / "knowledge"
-        path = path or Path(config["KNOWLEDGE_FILE"] or base.DEFAULT_FILE)
+        return path or Path(config["KNOWLEDGE_FILE"] or base.DEFAULT_FILE), Path(config["VAR_DIR"]) / "knowledge"
     except ConfigError:
-        cache_dir, path = None, path or base.DEFAULT_FILE
+        return path or base.DEFAULT_FILE, None
+
+
+def _load(path: Path | None, verify: bool = True) -> base.KnowledgeBase:
+    path, cache_dir = _where(path)
     try:
         return base.load(path, cache_dir, verify)
     except KnowledgeBaseError as exc:
@@ -97,6 +101,7 @@ def fit_verifier_command(paths: tuple[Path, ...], threshold: float, dry_run: boo
     """Fit the verifier of outright answers on labelled questions; print, for each file, what it does
     when fitted on the other files only (right entry first / answered outright, right / answerable to
     a person / unanswerable answered outright), then write the verifier (data/verifier.yml)."""
+    kb_path = _where(kb_path)[0]
     kb = _load(kb_path, verify=False)
     paths = paths or tuple(path for path in TUNING_FILES if path.is_file())
     try:
@@ -113,6 +118,7 @@ def fit_verifier_command(paths: tuple[Path, ...], threshold: float, dry_run: boo
         raise click.ClickException(f"cannot fit: needs questions the desk gets right and wrong ({exc})") from None
     if not dry_run:
         note = (f"Fitted by `wuye kb fit-verifier --threshold {threshold}` on {', '.join(splits)}.\n"
-                "Regenerate it after changing verifier.py or the splits; README (round four) has the figures.")
-        out.write_text(verifier.to_yaml(note), encoding="utf-8")
+                "Regenerate it after changing the code, data or splits of fitted_on (tests/knowledge/test_verifier.py "
+                "checks its fingerprint); README (round four) has the figures.")
+        out.write_text(verifier.to_yaml(note, calibration.fitted_on(kb_path, paths)), encoding="utf-8")
         click.echo(f"written: {out}")

@@ -100,11 +100,13 @@ class Verifier:
         x = (np.array([measured[name] for name in FEATURES]) - self.mean) / self.scale
         return float(1.0 / (1.0 + np.exp(-(x @ self.coef + self.intercept))))
 
-    def to_yaml(self, note: str) -> str:
-        """The verifier as the YAML of data/verifier.yml, with a note on how it was fitted."""
+    def to_yaml(self, note: str, fitted_on: dict | None = None) -> str:
+        """The verifier as the YAML of data/verifier.yml, with a note on how it was fitted and what it
+        was fitted on (calibration.fitted_on: checked by the tests, ignored when loading)."""
         body = {"threshold": self.threshold, "intercept": round(self.intercept, 6),
                 "features": {name: {"mean": round(float(m), 6), "scale": round(float(s), 6), "coef": round(float(c), 6)}
-                             for name, m, s, c in zip(FEATURES, self.mean, self.scale, self.coef)}}
+                             for name, m, s, c in zip(FEATURES, self.mean, self.scale, self.coef)},
+                **({"fitted_on": fitted_on} if fitted_on else {})}
         comments = "".join(f"# {line}\n" for line in note.splitlines())
         return comments + yaml.safe_dump(body, allow_unicode=True, sort_keys=False)
 

@@ -8,9 +8,11 @@ import pytest
 from click.testing import CliRunner
 
 from handlers import knowledge
-from handlers.knowledge import verifier
+from handlers.knowledge import calibration, verifier
+from handlers.knowledge.base import DEFAULT_FILE
 from handlers.knowledge.cli import kb_cli
-from handlers.knowledge.evaluation import EVAL_DIR, load_queries
+from handlers.knowledge.evaluation import EVAL_DIR, TUNING_FILES, load_queries
+from handlers.knowledge.verifier import VERIFIER_FILE
 
 from .conftest import ENTRIES, write_kb
 
@@ -85,3 +87,34 @@ def test_fit_verifier_measures_each_file_fitted_on_the_others_and_writes_a_verif
     assert result.exit_code == 0, result.output
     fitted = verifier.load(out)
     assert fitted.threshold == pytest.approx(0.40) and len(fitted.coef) == len(verifier.FEATURES)
+    assert calibration.stale(kb_file, files, out) is None
+    assert "kb_queries" not in out.read_text(encoding="utf-8") and str(tmp_path) not in out.read_text(encoding="utf-8")
+
+
+def test_the_shipped_verifier_was_fitted_on_todays_code_and_splits():
+    """Fast: the fingerprint recorded by `wuye kb fit-verifier` against today's files."""
+    reason = calibration.stale(DEFAULT_FILE, TUNING_FILES)
+    assert reason is None, reason
+
+
+def test_a_changed_split_or_feature_file_makes_the_verifier_stale(tmp_path):
+    split = tmp_path / "kb_queries_more.yml"
+    split.write_text("queries: []\n", encoding="utf-8")
+    reason = calibration.stale(DEFAULT_FILE, (*TUNING_FILES, split))
+    assert "changed or new: kb_queries_more.yml" in reason and "run `wuye kb fit-verifier`" in reason
+    reason = calibration.stale(DEFAULT_FILE, TUNING_FILES[1:])
+    assert "no longer used: tests/data/kb_queries.yml" in reason
+    unfitted = tmp_path / "verifier.yml"
+    unfitted.write_text(VERIFIER_FILE.read_text(encoding="utf-8").split("fitted_on:")[0], encoding="utf-8")
+    assert "no fingerprint recorded" in calibration.stale(DEFAULT_FILE, TUNING_FILES, unfitted)
+
+
+def test_a_refit_on_the_tuning_splits_reproduces_the_shipped_weights(kb):
+    """The fit is deterministic (lbfgs, no sampling) and takes under a second once the classifier is trained."""
+    shipped = verifier.load()
+    splits = {path.name: load_queries(path) for path in TUNING_FILES}
+    refit = calibration.fit_on(kb, splits, shipped.threshold)
+    for name in ("mean", "scale", "coef"):
+        assert getattr(refit, name) == pytest.approx(getattr(shipped, name), abs=1e-5), \
+            f"{name} moved: run `wuye kb fit-verifier` (libraries {calibration.fitted_on(DEFAULT_FILE, ())['libraries']})"
+    assert refit.intercept == pytest.approx(shipped.intercept, abs=1e-5)

@@ -195,3 +195,15 @@ def test_a_request_announced_as_an_aside_is_the_second_intent(intent, folded, ex
 ])
 def test_a_complaint_whose_report_of_a_fault_went_unanswered_carries_a_repair(folded, expected):
     assert secondary.secondary("complaint", folded, {"electricity", "lift"}, {"complaint": 0.7, "repair": 0.2}) == expected
+
+
+def test_a_complaints_repair_reads_each_backends_scores_its_own_way():
+    """The embedded model must lean to repair (graded scores); DIET must not hesitate (all-or-nothing scores)."""
+    folded = "保洁天天偷懒 物业费还涨价 我们单元的楼道灯坏了两周了没人换 这就是你们的服务？"
+    categories = {"public_facility"}
+    said = lambda repair, backend: secondary.secondary("complaint", folded, categories,  # noqa: E731
+                                                       {"complaint": 1 - repair, "repair": repair}, backend)
+    assert said(0.2, "embedded") == "repair" and said(1e-10, "embedded") is None
+    assert said(1e-10, "rasa") == "repair" and said(0.01, "rasa") is None
+    assert said(0.2, "embedded") == secondary.secondary("complaint", folded, categories,
+                                                        {"complaint": 0.8, "repair": 0.2})
