@@ -215,10 +215,10 @@ def run_service(args, plan, env) -> dict:
                                 start_new_session=True, stdout=subprocess.DEVNULL) for _ in range(args.rq_workers)]
     try:
         _ready(port, [server, *workers])
-        before, before_web = cpu_seconds([server, *workers]), cpu_seconds([server])
+        web, work = cpu_seconds([server]), cpu_seconds(workers)
         result = drive(port, signed(plan, 0.10), args.seconds)
-        result["cpu"] = cpu_seconds([server, *workers]) - before
-        result["cpu_web"] = cpu_seconds([server]) - before_web
+        result["cpu_web"], result["cpu_workers"] = cpu_seconds([server]) - web, cpu_seconds(workers) - work
+        result["cpu"] = result["cpu_web"] + result["cpu_workers"]
         _settle(env["DATABASE_URL"], args.settle)
     finally:
         for process in (server, *workers):
@@ -242,11 +242,10 @@ def run_bare(args, plan, env) -> dict:
 def report(args, service: dict, bare: dict, figures: dict, telegram: FakeTelegram, sent: int) -> None:
     def line(label, r):
         return (f"{label:<14} p50 {r['p50']:7.1f} ms  p99 {r['p99']:7.1f} ms  max {r['max']:7.1f} ms  "
-                f"over 5 s {r['over_5s']}  errors {r['errors']}  CPU {r['cpu'] / sent * 1000:.1f} ms/msg"
-                + (f" (gunicorn {r['cpu_web'] / sent * 1000:.1f}, rq workers {(r['cpu'] - r['cpu_web']) / sent * 1000:.1f})"
-                   if "cpu_web" in r else ""))
+                f"over 5 s {r['over_5s']}  errors {r['errors']}  CPU {r['cpu'] / sent * 1000:.1f} ms/msg")
     print(line("bare endpoint", bare))
-    print(line("service", service))
+    print(line("service", service) + f" (web {service['cpu_web'] / sent * 1000:.1f}, "
+                                      f"workers {service['cpu_workers'] / sent * 1000:.1f})")
     unique = args.messages
     print(f"messages: {unique} unique + {sent - unique} retries; stored {figures['stored']}, "
           f"lost {unique - figures['stored'] + figures['failed']}, residents with two tickets {figures['duplicated']}")
@@ -254,7 +253,10 @@ def report(args, service: dict, bare: dict, figures: dict, telegram: FakeTelegra
           f"[{figures['scopes']}]; households in incidents {figures['households']}; timers {figures['timers']}")
     for chat in (STAFF, REPAIRS_GROUP, COMPLAINTS_GROUP, MANAGERS):
         times = telegram.call_times("sendMessage", chat) + telegram.call_times("editMessageText", chat)
-        print(f"telegram chat {chat}: {len(times)} messages, at most {per_minute(times)} in any minute")
+        digests = [c for c in telegram.calls_of("sendMessage")
+                   if str(c.get("chat_id")) == str(chat) and str(c.get("text", "")).startswith("📋")]
+        print(f"telegram chat {chat}: {len(times)} messages, at most {per_minute(times)} in any minute"
+              + (f" ({len(digests)} digests of new tickets)" if digests else ""))
     print(f"staff messages: longest wait in the outbox {figures['longest_wait']:.0f} s, "
           f"{figures['staff_pending']} still waiting {args.settle:.0f} s after the burst")
 

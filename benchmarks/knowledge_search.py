@@ -8,6 +8,8 @@ segmented anew (the segmentation kept for the gate is emptied before each). The 
 includes kb.for_estate(estate, entries) on every question, as the desk would call it per message
 with the estate's entries read from storage. The near-miss gate (coverage.py) is part of every
 decision; its own line times it alone on a question already segmented (as the classifier leaves it).
+So is the verifier of outright answers (verifier.py): the line without it loads the same file with
+verify=False, timed in the same run.
 """
 from __future__ import annotations
 
@@ -60,13 +62,15 @@ def main() -> None:
         kb.for_estate("bench", ESTATE)
         print(f"first for_estate (training the layered classifier): {time.perf_counter() - started:.2f} s")
         entry, readings = kb.entries[0], {question: read(question) for question in questions}
+        unverified = knowledge.load(cache_dir=cache, verify=False)
         cases = {"company file: kb.decide": kb.decide,
+                 "company file, no verifier: kb.decide": unverified.decide,
                  "estate: kb.for_estate(...).decide": lambda q: kb.for_estate("bench", ESTATE).decide(q),
                  "company file: kb.search (limit 1)": lambda q: kb.search(q, 1),
                  "near-miss gate alone, 1 entry": lambda q: kb.coverage.gaps(readings[q], entry)}
         for name, decide in cases.items():
             median, p99 = _time(decide, questions, rounds)
-            print(f"{name:36s} median {median:6.1f} µs   p99 {p99:6.1f} µs   ({rounds} × {len(questions)} questions)")
+            print(f"{name:38s} median {median:6.1f} µs   p99 {p99:6.1f} µs   ({rounds} × {len(questions)} questions)")
 
 
 if __name__ == "__main__":

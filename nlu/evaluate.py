@@ -102,6 +102,14 @@ def evaluate(examples: list[Example], parse: Callable[[str], dict]) -> dict:
     return report
 
 
+def _secondary_scores(said: list[tuple[str | None, str | None]]) -> dict:
+    """Precision, recall and F1 of (gold, predicted) secondary intents; support is the number labelled."""
+    tp = sum(1 for g, p in said if g and g == p)
+    return dict(zip(("precision", "recall", "f1"),
+                    _prf(tp, sum(1 for g, p in said if p and p != g), sum(1 for g, p in said if g and g != p))),
+                support=sum(1 for g, _ in said if g), predicted=sum(1 for _, p in said if p))
+
+
 def reading(message: Message, how: str) -> str:
     """The text of a long message as read: its body, its title and body, or its title alone."""
     if how == "title":
@@ -115,10 +123,9 @@ def evaluate_long(messages: list[Message], parse: Callable[[str], dict], how: st
     predicted = [r["intent"]["name"] for r in results]
     report = {"examples": len(messages), "reading": how, **intent_scores([m.intent for m in messages], predicted)}
     said = [(m.secondary, (r.get("secondary_intent") or {}).get("name")) for m, r in zip(messages, results)]
-    tp = sum(1 for g, p in said if g and g == p)
-    report["secondary"] = dict(zip(("precision", "recall", "f1"),
-                                   _prf(tp, sum(1 for g, p in said if p and p != g), sum(1 for g, p in said if g and g != p))),
-                               support=sum(1 for g, _ in said if g))
+    report["secondary"] = _secondary_scores(said)
+    report["secondary_by_intent"] = {name: _secondary_scores([(g if g == name else None, p if p == name else None)
+                                                               for g, p in said]) for name in CORE_INTENTS}
     alarms = [m for m, r in zip(messages, results) if r["urgent"] and not m.urgent]
     missed = [m for m, r in zip(messages, results) if m.urgent and not r["urgent"]]
     report.update(urgent_messages=sum(1 for m in messages if m.urgent), urgent_false_alarms=len(alarms),

@@ -62,7 +62,9 @@ def format_long(report: dict, show_errors: bool = False) -> str:
     lines += [""] + _confusion_lines(report)
     sec = report["secondary"]
     lines += ["", f"secondary intent: precision {sec['precision']:.3f}  recall {sec['recall']:.3f}  "
-                  f"F1 {sec['f1']:.3f}  ({sec['support']} labelled)",
+                  f"F1 {sec['f1']:.3f}  ({sec['support']} labelled, {sec['predicted']} predicted)",
+              "  by intent: " + "   ".join(f"{name} {s['precision']:.3f} / {s['recall']:.3f} ({s['support']} labelled, "
+                                           f"{s['predicted']} predicted)" for name, s in report["secondary_by_intent"].items()),
               f"urgent: {report['urgent_false_alarms']} false alarms = {report['urgent_false_alarm_share']:.1%} of all "
               f"messages; {report['urgent_missed']} of {report['urgent_messages']} emergencies missed",
               _speed_line(report)]

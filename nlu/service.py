@@ -17,7 +17,7 @@ from .embedded import EmbeddedModel, load_or_train
 from .entities import Entity, EntityExtractor, address_value
 from .rasa_client import BackendUnavailable, RasaClient
 from .training_data import TRAIN_FILE, category_terms, load
-from . import rules
+from . import rules, secondary
 from .text import READ_CHARS
 from .urgency import is_urgent
 
@@ -90,7 +90,7 @@ class NLU:
                 result["fallback"] = True
         else:
             return self._embedded_cached(text)
-        return self._postprocess(text, result, analysis)
+        return self._postprocess(text, result, analysis, "embedded" if result.get("fallback") else "rasa")
 
     def _embedded_cached(self, text: str) -> dict:
         """The embedded backend's answer, from the cache when these short words were read before (a
@@ -110,7 +110,7 @@ class NLU:
                 "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
                 "entities": []}
 
-    def _postprocess(self, text: str, result: dict, analysis) -> dict:
+    def _postprocess(self, text: str, result: dict, analysis, scored_by: str = "embedded") -> dict:
         ranked = {r["name"]: r["confidence"] for r in result.get("intent_ranking") or []}
         intent = result.get("intent") or {"name": FALLBACK_INTENT, "confidence": 0.0}
         folded = analysis.folded[:READ_CHARS]
@@ -123,7 +123,7 @@ class NLU:
             intent = {"name": name, "confidence": max(ranked.get(name, 0.0), self.threshold)}
         if intent.get("confidence", 0.0) < self.threshold:
             intent = {"name": FALLBACK_INTENT, "confidence": intent.get("confidence", 0.0)}
-        second = rules.secondary(intent["name"], folded, categories, ranked)
+        second = secondary.secondary(intent["name"], folded, categories, ranked, scored_by)
         entities = self.extractor.finish(analysis, intent["name"])
         entities += self._foreign_entities(result.get("entities") or [], entities)
         return {"text": text, "intent": intent,

@@ -13,7 +13,8 @@ DATA_DIR = Path(__file__).parent / "data"
 TRAIN_FILE = DATA_DIR / "nlu.yml"
 TEST_FILE = DATA_DIR / "test.yml"
 DEV_LONG_FILE = DATA_DIR / "dev_long.yml"      # our own long messages, for tuning
-TEST_LONG_FILE = DATA_DIR / "test_long.yml"    # written by someone who never saw nlu.yml: never tuned on
+TEST_LONG_FILE = DATA_DIR / "test_long.yml"    # written by someone who never saw nlu.yml; its secondary labels tune
+TEST_LONG2_FILE = DATA_DIR / "test_long2.yml"  # a second independent writer: never opened, measured once, totals only
 
 CORE_INTENTS = ("repair", "complaint", "inquiry")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster

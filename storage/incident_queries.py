@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from .incident_models import Incident, IncidentEvent, IncidentReport
 from .models import Resident, Ticket
@@ -56,6 +54,25 @@ def current(session: Session, scopes: list[str], now: datetime) -> Incident | No
     return adopt(session, Incident, row) if row is not None else None
 
 
+_R = IncidentReport.__table__.c
+# A report that names no place: the estate's open outages of its kind, the one this household joined first
+# (it writes again without its address), in one statement.
+_JOINED = (select(_R.id).where(_R.incident_id == _I.id, _R.resident_id == bindparam("resident"),
+                               _R.detached_at.is_(None)).exists())
+_OPEN_OF_KIND = (select(Incident.__table__, _JOINED.label("joined"))
+                 .where(_I.estate_id == bindparam("estate"), _I.category == bindparam("category"),
+                        _I.kind == "outage", _I.status == "open")
+                 .order_by(_JOINED.desc(), _I.id).limit(20))
+
+
+def open_of_kind(session: Session, estate_id: int, category: str, resident_id: int) -> list[tuple[Incident, bool]]:
+    """The estate's open outages of a category, each with whether this household is attached to it (that
+    one first)."""
+    rows = run(session, _OPEN_OF_KIND, {"estate": estate_id, "category": category, "resident": resident_id}).all()
+    return [(adopt(session, Incident, {k: v for k, v in row._mapping.items() if k != "joined"}), bool(row.joined))
+            for row in rows]
+
+
 def incident(session: Session, incident_id: int, lock: bool = False) -> Incident | None:
     """An incident by id (locked for this transaction when asked)."""
     query = select(Incident).where(Incident.id == incident_id)
@@ -89,54 +106,6 @@ def add_report(session: Session, **values) -> IncidentReport:
     session.add(report)
     session.flush()
     return report
-
-
-class Joined(NamedTuple):
-    """A household's report joined to an incident in one statement (join_household)."""
-    report_id: int
-    ticket_id: int | None
-    new: bool            # the household was not counted before
-
-
-# A household joins an open incident (PostgreSQL): its report is inserted, or its words added to the one it
-# has (the unique key decides between two messages at once); a new household gets its "joined" event
-# (detail as JSONText writes it) and is counted; the incident takes the latest words and one more card
-# version. One round trip instead of six (read, savepoint, insert, release, event, incident update).
-_JOIN = text("""
-WITH report AS (
-    INSERT INTO incident_reports (incident_id, scope, resident_id, building, unit, room, words, reported_at)
-    VALUES (:incident_id, :scope, :resident_id, :building, :unit, :room, :words, :now)
-    ON CONFLICT (incident_id, resident_id) DO UPDATE
-        SET words = right(concat_ws(E'\\n', nullif(incident_reports.words, ''), nullif(excluded.words, '')), 2000)
-    RETURNING id, ticket_id, xmax = 0 AS new),
-joined AS (
-    INSERT INTO incident_events (incident_id, at, actor, action, detail)
-    SELECT :incident_id, :now, :actor, 'joined',
-           format('{"report": %s, "resident": %s, "ticket": %s}', id, :resident_id, coalesce(ticket_id::text, 'null'))
-    FROM report WHERE new),
-counted AS (
-    UPDATE incidents SET latest_words = :latest_words, updated_at = :now, card_version = card_version + 1,
-        households = households + (SELECT CASE WHEN new THEN 1 ELSE 0 END FROM report)
-    WHERE id = :incident_id
-    RETURNING households, card_version, card_row_id, latest_words, updated_at)
-SELECT report.id, report.ticket_id, report.new, counted.households, counted.card_version, counted.card_row_id,
-       counted.latest_words, counted.updated_at
-FROM report, counted""")
-
-
-def join_household(session: Session, incident: Incident, *, resident_id: int, building: str | None,
-                   unit: str | None, room: str | None, words: str, actor: str, now: datetime) -> Joined | None:
-    """The household joins the incident in one statement (see _JOIN); the incident object takes the
-    values written (households, latest words, card version, the waiting card refresh) as its own.
-    None on SQLite: the caller joins through the ORM."""
-    if session.get_bind().dialect.name != "postgresql":
-        return None
-    row = run(session, _JOIN, {"incident_id": incident.id, "scope": incident.scope, "resident_id": resident_id,
-                               "building": building, "unit": unit, "room": room, "words": words, "now": now,
-                               "actor": actor, "latest_words": words[:500]}).one()
-    for name in ("households", "card_version", "card_row_id", "latest_words", "updated_at"):
-        set_committed_value(incident, name, getattr(row, name))
-    return Joined(row.id, row.ticket_id, row.new)
 
 
 def add_household(session: Session, **values) -> tuple[IncidentReport, bool]:
@@ -242,15 +211,6 @@ def residents_of(session: Session, building: str | None) -> list[Resident]:
     if building is not None:
         query = query.where(Resident.building == building)
     return list(session.scalars(query))
-
-
-def outages_for(session: Session, estate_ids: frozenset[int] | None, statuses: tuple[str, ...],
-                limit: int = 200) -> list[Incident]:
-    """Outages of these statuses in these estates (None: every estate), newest first (the console)."""
-    query = select(Incident).where(Incident.kind == "outage", Incident.status.in_(statuses))
-    if estate_ids is not None:
-        query = query.where(Incident.estate_id.in_(sorted(estate_ids)))
-    return list(session.scalars(query.order_by(Incident.id.desc()).limit(limit)))
 
 
 def count_open_outages(session: Session, estate_ids: frozenset[int] | None) -> int:

@@ -16,15 +16,23 @@ _SCORE_WORDS = re.compile(r"(给|打)?\s*[1-5一二两三四五]\s*(分|星)?|(�
                           r"挺好|很好|谢谢|感谢|辛苦了?|[\W_]")
 
 
+# What a reply about the service says, when it gives no score: the survey's own words (满意, 建议, 改进…),
+# the service and the people who give it, and the way opinions are put (停车位太少, 应该多…, 能不能…).
+_ABOUT_THE_SURVEY = re.compile(r"满意|评价|打分|评分|建议|希望|意见|改进|改善|提高|加强|服务|管理|态度|工作人员|保安|保洁|"
+                               r"客服|管家|回访|应该|最好|太少|太多|不够|多一些|多一点|少一些|能不能|可不可以|是否可以")
+
+
 def answered(turn: Turn, slots: dict, parsed) -> str | None:
     """Record the answer; None when the message is not one (it is then handled as usual, the survey
-    stays open until the campaign's answer time is over)."""
+    stays open until the campaign's answer time is over). Only a reply to the survey counts: a score, or
+    words about the service; a fault, a complaint about something else, a question or an emergency told
+    while a survey waits goes through the ordinary intake (its dialogue, incidents, repeats, urgency)."""
     text = parsed.text.strip()
     answer = followup.understand(text)
+    if not answers_survey(parsed, answer):
+        return None
     problem = raises_problem(parsed)
     opinion = text if len(_SCORE_WORDS.sub("", fold(text))) >= 2 else None
-    if answer is None and not problem and not (opinion and len(opinion) >= 6):  # a long remark is an opinion too
-        return None
     queries.clear_conversation(turn.session, turn.resident.id)
     contact = campaigns.contact(turn.session, slots["contact_id"], lock=True)
     if contact is None or contact.state not in ("sent", "to_call"):
@@ -37,6 +45,14 @@ def answered(turn: Turn, slots: dict, parsed) -> str | None:
         ticket = open_problem(turn, contact.house_id, parsed)
         contact.ticket_id, code = ticket.id, ticket.code
     return words.thanks(contact.rating, code)
+
+
+def answers_survey(parsed, answer) -> bool:
+    """Whether a message is the survey's answer: never an emergency (the urgent path handles it) nor a
+    plain question; a score or a judgement of the service; else words about the service or the survey."""
+    if parsed.urgent or parsed.intent == "inquiry" and parsed.confidence >= 0.6 and answer is None:
+        return False
+    return answer is not None or bool(_ABOUT_THE_SURVEY.search(fold(parsed.text)))
 
 
 def raises_problem(parsed) -> bool:

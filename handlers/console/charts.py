@@ -14,6 +14,8 @@ class Series:
     values: list
     links: list = field(default_factory=list)   # per value: ticket-list filters, or None
     unit: str = "件"                             # 件 for counts, % for rates, 分 for ratings
+    summed: bool | None = None                   # totalled in the exports (default: counts in 件)
+    shown: bool = True                           # drawn when the page opens (else in the table, and on a legend tap)
 
     def link(self, index: int) -> dict | None:
         return self.links[index] if index < len(self.links) else None
@@ -31,6 +33,10 @@ class Chart:
     target: float | None = None                  # a target line (满意率 85%) ...
     target_series: str | None = None             # ... on the rate series of this name
     detail: dict = field(default_factory=dict)   # list filters of the tickets behind it (the period's by default)
+    list_page: str = "console.ticket_list"       # the page its numbers link to, with their filters
+    period_links: bool = True                    # whether those links carry the report's period
+    detail_title: str = "工单明细"                 # the detail sheet of its XLSX export ...
+    detail_lines: tuple[list[str], list[list]] | None = None   # ... when not the tickets: (header, rows)
 
     def header(self) -> list[str]:
         """The table's column names."""
@@ -41,14 +47,15 @@ class Chart:
         return [[label] + [s.values[i] for s in self.series] for i, label in enumerate(self.labels)]
 
     def totals(self) -> list:
-        """Sums of the count series (rates and ratings are not summed)."""
-        return [sum(v or 0 for v in s.values) if s.unit == "件" else None for s in self.series]
+        """Sums of the count series (rates, ratings and medians are not summed)."""
+        return [sum(v or 0 for v in s.values) if (s.unit == "件" if s.summed is None else s.summed) else None
+                for s in self.series]
 
     def as_json(self) -> dict:
         """What the page's script draws."""
         return {"id": self.id, "title": self.title, "type": self.type, "labels": self.labels,
-                "target": self.target, "targetSeries": self.target_series, "series": [{"name": s.name, "unit": s.unit, "values": s.values}
-                                                  for s in self.series]}
+                "target": self.target, "targetSeries": self.target_series,
+                "series": [{"name": s.name, "unit": s.unit, "values": s.values, "shown": s.shown} for s in self.series]}
 
 
 def percent(part: int, whole: int) -> float | None:

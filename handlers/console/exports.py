@@ -39,17 +39,18 @@ def chart_csv(chart: Chart, period: Period) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def chart_xlsx(chart: Chart, period: Period, tickets: list[list] | None = None) -> bytes:
-    """The chart's table as a workbook, with a sheet of its tickets when given."""
+def chart_xlsx(chart: Chart, period: Period, detail: tuple[str, list[str], list[list]] | None = None) -> bytes:
+    """The chart's table as a workbook, with a sheet of what is behind it (title, header, lines) when given."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(chart.title[:31].replace("/", "-"))
     for line in _table(chart, period):
         sheet.append(line)
-    if tickets is not None:
-        detail = book.create_sheet("工单明细")
-        detail.append(TICKET_HEADER)
-        for line in tickets:
-            detail.append(line)
+    if detail is not None:
+        title, header, lines = detail
+        extra = book.create_sheet(title)
+        extra.append(header)
+        for line in lines:
+            extra.append(line)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -63,6 +64,13 @@ def _ticket_line(desk: Desk, ticket) -> list:
             local(ticket.done_at), "是" if ticket.breached else "否", FOLLOWUP.get(ticket.followup_status or "", ""),
             ticket.rating if ticket.rating is not None else "", "是" if ticket.reopened_at else "否",
             "是" if ticket.escalated else "否"]
+
+
+def detail_sheet(desk: Desk, viewer: Viewer, chart: Chart, period: Period) -> tuple[str, list[str], list[list]]:
+    """The detail sheet of a chart's export: its own lines (an outage chart's incidents), else its tickets."""
+    if chart.detail_lines is not None:
+        return (chart.detail_title, *chart.detail_lines)
+    return chart.detail_title, TICKET_HEADER, ticket_lines(desk, viewer, chart, period)
 
 
 def ticket_lines(desk: Desk, viewer: Viewer, chart: Chart, period: Period) -> list[list]:

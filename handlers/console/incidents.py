@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage import estate_queries, incident_queries as iq
+from storage import estate_queries, incident_figures, incident_queries as iq
 from storage.db import session_scope
 from storage.incident_models import Incident
 
@@ -13,7 +13,7 @@ from ..desk import Desk
 from ..incidents.card import STATUS
 from ..incidents.kinds import NAMES, place_name
 from ..incidents.reports import minutes
-from . import names
+from . import names, periods
 
 STATUSES = {"open": ("open",), "resolved": ("resolved",), "all": ("open", "resolved", "merged", "cancelled")}
 SOURCES = {"detected": "住户报修自动识别", "staff": "员工在群内声明", "console": "管理后台声明"}
@@ -83,11 +83,38 @@ def visible(viewer, incident: Incident | None) -> bool:
     return incident is not None and (viewer.estate_ids is None or incident.estate_id in viewer.estate_ids)
 
 
-def listing(desk: Desk, viewer, status: str) -> list[Row]:
+@dataclass(frozen=True)
+class Within:
+    """What the list is narrowed to besides the state (a report's figure links here): one estate ("-" for
+    none), and outages opened in a period."""
+    estate: str | None = None
+    period: periods.Period | None = None
+
+    def args(self) -> dict[str, str]:
+        """These as the list's parameters."""
+        return {**({"estate": self.estate} if self.estate else {}), **(self.period.args() if self.period else {})}
+
+
+def within(desk: Desk, args) -> Within:
+    """The list's estate and period parameters; one that cannot be read is left out."""
+    estate = args.get("estate")
+    estate = estate if estate and (estate == "-" or estate.isdigit() and len(estate) < 10) else None
+    try:
+        period = periods.parse(desk, args.get("from"), args.get("to")) if args.get("from") or args.get("to") \
+            else None
+    except periods.PeriodError:
+        period = None
+    return Within(estate, period)
+
+
+def listing(desk: Desk, viewer, status: str, where: Within = Within()) -> list[Row]:
     """Outages of one state (open, resolved, all) in the viewer's estates, newest first."""
+    start, end = periods.bounds(desk, where.period.first, where.period.last) if where.period else (None, None)
+    estate_id = None if where.estate in (None, "-") else int(where.estate)
     with session_scope(desk.sessions) as session:
         estates = _estates(session)
-        found = iq.outages_for(session, viewer.estate_ids, STATUSES.get(status, STATUSES["open"]))
+        found = incident_figures.listed(session, viewer.estate_ids, STATUSES.get(status, STATUSES["open"]),
+                                        estate_id, start, end, no_estate=where.estate == "-")
         return [row(desk, incident, estates) for incident in found]
 
 
@@ -95,6 +122,16 @@ def open_count(desk: Desk, viewer) -> int:
     """Open outages in the viewer's estates (the overview's figure)."""
     with session_scope(desk.sessions) as session:
         return iq.count_open_outages(session, viewer.estate_ids)
+
+
+def estate_name(desk: Desk, estate: str | None) -> str | None:
+    """The name of the estate a list is narrowed to (未分小区 for "-")."""
+    if estate is None:
+        return None
+    if estate == "-":
+        return "未分小区"
+    with session_scope(desk.sessions) as session:
+        return _estates(session).get(int(estate), "未知小区")
 
 
 def estate_choices(desk: Desk, viewer) -> list[tuple[int, str]]:

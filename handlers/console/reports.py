@@ -11,7 +11,7 @@ from storage.console_tickets import NONE
 
 from ..campaigns import results as campaign_results
 from ..desk import Desk
-from . import figures, names, periods
+from . import figures, incident_figures, names, periods
 from .charts import Chart, Series, average, percent
 from .viewer import Viewer
 
@@ -167,18 +167,19 @@ def campaigns(ctx: Context) -> Chart:
                   Series("回访率", [share(r["coverage"]) for r in rows], unit="%"),
                   Series("目标回访率", [share(r["target"]) for r in rows], unit="%"),
                   Series("满意率", [share(r["satisfaction_rate"]) for r in rows], unit="%"),
-                  Series("问题转工单", [r["tickets"] for r in rows]),
+                  Series("问题转工单", [r["tickets"] for r in rows], [{"campaign": str(r["campaign"])} for r in rows]),
                   Series("业主意见", [r["opinions"] for r in rows], unit="条")],
                  label_name="小区 周期", note="回访率 = 已回访户数 / 已入住户数（微信问卷已答复 + 电话已联系上）",
-                 detail={"campaign": ",".join(str(r["campaign"]) for r in rows) or NONE})
+                 detail={"campaign": ",".join(str(r["campaign"]) for r in rows) or NONE},
+                 period_links=False)   # a campaign's tickets, whenever raised (the list of /tickets?campaign=ID)
 
 
 CHARTS = {"sla_kind": sla_by_kind, "sla_staff": sla_by_staff, "followup": followup, "followup_loop": followup_loop,
           "staff": staff_performance, "places_building": places, "places_unit": places_unit,
-          "categories": categories, "campaigns": campaigns}
+          "categories": categories, "campaigns": campaigns, "incidents": incident_figures.chart}
 SECTIONS = {"sla": ("时限达标", ("sla_kind", "sla_staff")), "followup": ("回访与满意度", ("followup", "followup_loop")),
             "staff": ("员工绩效", ("staff",)), "places": ("问题分布", ("places_building", "places_unit", "categories")),
-            "campaigns": ("住户回访", ("campaigns",))}
+            "campaigns": ("住户回访", ("campaigns",)), "incidents": ("停电停水等事件", ("incidents",))}
 
 
 def chart(ctx: Context, chart_id: str) -> Chart:

@@ -28,7 +28,7 @@ from ..outbox import notice_of
 from ..incidents import card as incident_card
 from ..incidents import restore
 from ..tickets.cards import card_notice
-from . import moves
+from . import card_order, digest, moves
 from .outcomes import settle
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ class Claim:
     send: Callable[[Notice], Outcome] | None
     problem: str | None = None   # why nothing can be sent (settled as a retry)
     version: int | None = None   # an incident card's version being shown
+    carried: tuple[int, ...] = ()  # other card rows sent in the same digest (digest.py)
 
 
 @jobs.job(jobs.DELIVER)
@@ -59,6 +60,8 @@ def deliver(desk: Desk, outbox_id: int) -> str:
         outcome = Retry(f"chat moved again, to {outcome.to}")
     with desk.work() as work:
         row = queries.outbox_row(work.session, outbox_id)
+        if claim.carried:
+            digest.settle_carried(work, claim.owner, claim.carried, outcome)
         if row.lease_owner != claim.owner:
             log.warning("outbox %s: the lease ran out while sending (%s); recording the outcome anyway",
                         outbox_id, row.lease_owner)
@@ -71,10 +74,24 @@ def deliver(desk: Desk, outbox_id: int) -> str:
             row.doubtful += 1  # the next attempt may repeat a message that arrived
         if row.kind == "card" and isinstance(outcome, Sent):
             ticket = queries.ticket(work.session, row.ticket_id, lock=True)
-            ticket.staff_chat_id, ticket.card_message_id = int(row.recipient), outcome.ref
+            # a digest is no ticket's card: the card is sent when the ticket is taken
+            ticket.staff_chat_id, ticket.card_message_id = int(row.recipient), None if claim.carried else outcome.ref
         if row.kind == incident_card.KIND:
             incident_card.shown(work, row, outcome, claim.version)
-        return settle(work, row, outcome)
+        result = settle(work, row, outcome)
+        _after(work, row, claim)
+        return result
+
+
+def _after(work: Work, row: OutboxMessage, claim: Claim) -> None:
+    """Once a row is settled: the refreshes of its cards (and of those a digest carried) waiting behind it
+    go now; an incident card refresh that failed for good frees the card for the next change."""
+    if row.kind == "card":
+        for settled in (row, *(queries.outbox_row(work.session, i) for i in claim.carried)):
+            if settled is not None:
+                card_order.wake(work, settled)
+    elif row.kind == incident_card.KIND and row.status != "pending":
+        incident_card.given_up(work, row)
 
 
 def _claim(desk: Desk, outbox_id: int) -> Claim | str:
@@ -90,6 +107,9 @@ def _claim(desk: Desk, outbox_id: int) -> Claim | str:
             return f"being sent by {row.lease_owner}"
         if row.lease_owner is not None and row.payload.get("once"):
             return _unknown(work, row)  # at most once (a restore message): not sent again
+        held = card_order.hold(work, row) if row.kind == "card" else None
+        if held:
+            return held
         if row.lease_owner is not None:
             row.doubtful += 1  # a worker died holding it: its attempt may have reached the recipient
             log.warning("outbox %s: %s died while sending it; trying again", outbox_id, row.lease_owner)
@@ -101,10 +121,11 @@ def _claim(desk: Desk, outbox_id: int) -> Claim | str:
                 notice, version = incident_card.notice(work, row)
                 return Claim(owner, notice, work.desk.channels.get(row.channel), version=version)
             notice, send = _notice(work, row)
+            notice, carried = digest.gather(work, row, notice, owner)
         except Exception as exc:  # a bug or a row we cannot read: keep the row, try again later
             log.exception("preparing outbox %s failed", outbox_id)
             return Claim(owner, None, None, problem=f"{exc.__class__.__name__}: {exc}")
-        return Claim(owner, notice, send)
+        return Claim(owner, notice, send, carried=carried)
 
 
 def _unknown(work: Work, row: OutboxMessage) -> str:
@@ -122,6 +143,7 @@ def _moved(desk: Desk, outbox_id: int, claim: Claim, new_chat: int) -> Claim:
     still under this worker's lease (one short transaction)."""
     with desk.work() as work:
         row = queries.outbox_row(work.session, outbox_id)
+        digest.release(work, claim.owner, claim.carried)  # the card goes alone to the new chat
         try:
             moves.record(work, row, new_chat)
             notice, send = _notice(work, row)

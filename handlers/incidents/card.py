@@ -106,3 +106,11 @@ def shown(work: Work, row: OutboxMessage, outcome: Outcome, version: int | None)
     if incident.card_version != version:
         incident.card_version -= 1
         refresh(work, incident)
+
+
+def given_up(work: Work, row: OutboxMessage) -> None:
+    """A refresh settled for good without reaching the group (failed): the next change queues a new one,
+    instead of waiting for ever behind this row."""
+    incident = incident_queries.incident(work.session, row.payload["incident"], lock=True)
+    if incident is not None and incident.card_row_id == row.id:
+        incident.card_row_id = None

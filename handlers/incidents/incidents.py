@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage import incident_queries as iq
+from storage import incident_join, incident_queries as iq
 from storage import queries
 from storage.incident_models import Incident, IncidentReport
 from storage.models import Resident, Ticket
@@ -80,8 +80,8 @@ def join_household(work: Work, incident: Incident, resident: Resident, words: st
     """A household's own report joins the incident: as join() does, in one statement where the database
     allows (a burst's every outage report comes here)."""
     building, unit, room = place
-    joined = iq.join_household(work.session, incident, resident_id=resident.id, building=building, unit=unit,
-                               room=room, words=words, actor=actor, now=work.now)
+    joined = incident_join.join_household(work.session, incident, resident_id=resident.id, building=building,
+                                          unit=unit, room=room, words=words, actor=actor, now=work.now)
     if joined is None:
         join(work, incident, resident, words, actor, place=place)
         return

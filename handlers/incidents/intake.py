@@ -5,6 +5,10 @@
 - Otherwise the report is a signal: when INCIDENT_THRESHOLD households (the estate's setting) report
   the same outage of the same place within INCIDENT_WINDOW_MINUTES, an incident opens and the
   signals, with any tickets they became, are attached to it.
+- A report that names no place (停电了好久了, from someone whose address the desk does not know) is matched
+  to the open outage its household already joined; failing that, while the estate has open outages of its
+  kind, it is answered with their notice and asked which building, instead of opening an urgent ticket of
+  its own: in a burst, most such reports are the outage the desk is already working on.
 Words that also report something else (停电了，而且冰箱冒烟) are left to the ordinary intake.
 """
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from storage import incident_queries as iq
+from storage import queries
 from storage.incident_models import ESTATE_WIDE, Incident
 from storage.models import Ticket
 
@@ -22,6 +27,8 @@ from .kinds import scope
 
 
 Address = tuple  # (building, unit, room) as parsed; any of them None
+# The conversation of a report that named no place, waiting for the building (see ask_where).
+WHERE_STATE = "incident_where"
 
 
 def known(turn: Turn, text: str, address: Address, estate_id: int | None,
@@ -36,6 +43,8 @@ def known(turn: Turn, text: str, address: Address, estate_id: int | None,
     if place and place != ESTATE_WIDE:
         scopes.insert(0, scope(estate_id, outage.category, place))
     current = iq.current(turn.session, scopes, turn.now)   # one statement: this runs for every outage report
+    if current is None and place is None:
+        current = _joined_before(turn, estate_id, outage.category)
     if current is None:
         return None
     if current.kind == "planned":
@@ -72,6 +81,35 @@ def signal(turn: Turn, text: str, address: Address, estate_id: int | None,
         resident = turn.session.get(type(turn.resident), report.resident_id)
         join(turn, incident, resident, report.words, "system", report=report)
     return wording.notice(turn, incident)
+
+
+def placed(turn: Turn, ticket: Ticket, words: str, address: Address) -> str | None:
+    """An urgent outage ticket opened before its place was known, now that it is: it joins the incident of
+    that place, or counts towards one (the incident's answer when it does)."""
+    return (known(turn, words, address, ticket.estate_id, ticket)
+            or signal(turn, words, address, ticket.estate_id, ticket))
+
+
+def ask_where(turn: Turn, text: str, address: Address, estate_id: int | None) -> str | None:
+    """A report that names no place while the estate has open outages of its kind: their notice, and the
+    question which building (the answer joins the household, or opens its own ticket); None otherwise."""
+    found = _read(turn, text, address, estate_id, None)
+    if found is None or found[2] is not None:
+        return None
+    outage, estate_id, _ = found
+    open_now = [incident for incident, _ in iq.open_of_kind(turn.session, estate_id, outage.category, turn.resident.id)]
+    if not open_now:
+        return None
+    queries.save_conversation(turn.session, turn.resident.id, WHERE_STATE, {"words": text, "estate_id": estate_id},
+                              turn.now + turn.desk.minutes("CONVERSATION_TTL_MINUTES"))
+    return wording.which_building(turn, open_now)
+
+
+def _joined_before(turn: Turn, estate_id: int, category: str) -> Incident | None:
+    """The open outage of this kind the household is already attached to (it writes again, without its
+    address: 还是没电)."""
+    found = iq.open_of_kind(turn.session, estate_id, category, turn.resident.id)
+    return found[0][0] if found and found[0][1] else None
 
 
 def _read(turn: Turn, text: str, address: Address, estate_id: int | None, ticket: Ticket | None):
@@ -119,4 +157,5 @@ def on_message(turn: Turn, text: str, intent: str, urgent: bool, address: Addres
     """A fresh message (not inside a conversation): the incident's or planned notice's answer, or None."""
     if intent not in REPORTING and not urgent:
         return None
-    return known(turn, text, address, estate_id) or signal(turn, text, address, estate_id)
+    return (known(turn, text, address, estate_id) or signal(turn, text, address, estate_id)
+            or ask_where(turn, text, address, estate_id))

@@ -22,6 +22,16 @@ def notice(work: Work, incident: Incident) -> str:
             "给您带来不便，非常抱歉，谢谢您的理解！")
 
 
+def which_building(work: Work, incidents: list[Incident]) -> str:
+    """The answer to a report naming no place while the estate has open outages of its kind."""
+    places = "、".join(dict.fromkeys(place_name(i.place) for i in incidents))
+    name = NAMES.get(incidents[0].category, incidents[0].category)
+    times = sorted(i.expected_at for i in incidents if i.expected_at)
+    expected = f"，预计{_time(work, times[-1])}前恢复" if len(times) == len(incidents) else ""
+    return (f"您好，{places}目前{name}，工程部已在抢修{expected}。请问您家是几栋几单元？如在以上楼栋，"
+            "恢复后我们会第一时间通知您；如不在，我们马上为您安排师傅。")
+
+
 def planned(work: Work, incident: Incident) -> str:
     """The answer during a planned outage."""
     name = NAMES.get(incident.category, incident.category)

@@ -27,6 +27,7 @@ from .entries import Entry, KnowledgeBaseError, parse_entries, read_file
 from .features import features
 from .layers import layer
 from .training import weights_for
+from .verifier import Evidence, Verifier, load as load_verifier
 from .weights import Weights
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "knowledge.yml"
@@ -50,14 +51,17 @@ class Decision:
     action: str           # "answer" outright, "offer" the answer and a colleague, or "ticket" for a person
     match: Match          # the best entry, also when the question goes to a person
     gaps: tuple[str, ...] = ()  # what the question asks that the best entry does not give (coverage.py)
+    doubt: float = 0.0    # the verifier's doubt that the entry answers the question (verifier.py)
 
 
 class KnowledgeBase:
     """Entries plus the classifier that maps a question to one of them, or to none."""
 
-    def __init__(self, entries: list[Entry], weights: Weights, cache_dir: Path | None = None):
+    def __init__(self, entries: list[Entry], weights: Weights, cache_dir: Path | None = None,
+                 verifier: Verifier | None = None):
         self.entries, self.weights, self.cache_dir = entries, weights, cache_dir
         self.coverage = Coverage(entries, _aspects())
+        self.verifier, self.evidence = verifier, Evidence(entries)
         self.answer_at, self.suggest_at, self.unknown_at = ANSWER_AT, SUGGEST_AT, UNKNOWN_AT
         classes = weights.classes.astype(int)
         self._entry_columns = np.flatnonzero(classes < len(entries))
@@ -89,14 +93,30 @@ class KnowledgeBase:
         gaps = self.coverage.gaps(reading, best.entry)
         if gaps.missing:
             return self._near_miss(ranking, reading, gaps)
-        return self._given(best, gaps.unknown)
+        return self._given(best, gaps.unknown, ranking, reading)
 
-    def _given(self, match: Match, unknown: tuple[str, ...]) -> Decision:
+    def _given(self, match: Match, unknown: tuple[str, ...], ranking: list[Match], reading: Reading) -> Decision:
         """An entry that gives what the question asks: outright when confident, unless the question
-        names something no entry speaks of (then at most an offer)."""
+        names something no entry speaks of, or the verifier doubts the entry (then at most an offer)."""
         if unknown:
             return Decision("offer", replace(match, complete=False), tuple(f"unknown:{w}" for w in unknown))
-        return Decision("answer" if self.is_confident(match) else "offer", match)
+        if not self.is_confident(match):
+            return Decision("offer", match)
+        doubt = self.doubt(match, ranking, reading)
+        if self.verifier is not None and doubt >= self.verifier.threshold:
+            return Decision("offer", replace(match, complete=False), doubt=doubt)
+        return Decision("answer", match, doubt=doubt)
+
+    def doubt(self, match: Match, ranking: list[Match], reading: Reading) -> float:
+        """The verifier's doubt that the entry answers the question (0.0 without a verifier)."""
+        if self.verifier is None:
+            return 0.0
+        return self.verifier.doubt(self.measure(match, ranking, reading))
+
+    def measure(self, match: Match, ranking: list[Match], reading: Reading) -> dict[str, float]:
+        """What the verifier weighs for this entry and question (verifier.FEATURES)."""
+        margin = ranking[0].score - ranking[1].score if len(ranking) > 1 else ranking[0].score
+        return self.evidence.measure(reading, match.score, margin, match.unknown, match.entry)
 
     def _near_miss(self, ranking: list[Match], question: Reading, gaps: Gaps) -> Decision:
         """The best entry leaves out what the question asks: an entry below it that gives it, an offer
@@ -106,7 +126,7 @@ class KnowledgeBase:
                 continue
             others = self.coverage.gaps(question, other.entry)
             if not others.missing:
-                return self._given(other, others.unknown)
+                return self._given(other, others.unknown, ranking, question)
         if gaps.partial:
             return Decision("offer", replace(ranking[0], complete=False), gaps.missing)
         return Decision("ticket", ranking[0], gaps.missing)
@@ -128,7 +148,8 @@ class KnowledgeBase:
             kept = self._estates.get(estate)
         if kept is None or kept[0] != content:
             merged = layer(self.entries, entries, f"estate {estate}")
-            kept = (content, KnowledgeBase(merged, weights_for(merged, self.cache_dir, _scope(estate)), self.cache_dir))
+            weights = weights_for(merged, self.cache_dir, _scope(estate))
+            kept = (content, KnowledgeBase(merged, weights, self.cache_dir, self.verifier))
         with self._estates_lock:
             self._estates[estate] = kept
             self._estates.move_to_end(estate)
@@ -150,12 +171,13 @@ def _scope(estate: str) -> str:
     return f"kbestate_{hashlib.sha1(estate.encode()).hexdigest()[:12]}"
 
 
-def load(path: str | Path = DEFAULT_FILE, cache_dir: str | Path | None = None) -> KnowledgeBase:
+def load(path: str | Path = DEFAULT_FILE, cache_dir: str | Path | None = None, verify: bool = True) -> KnowledgeBase:
     """Read and check the knowledge file, with its classifier (kept trained in `cache_dir` when
-    given); a bad file raises KnowledgeBaseError naming the problem."""
+    given) and, unless `verify` is False, the verifier of outright answers (verifier.py); a bad file
+    raises KnowledgeBaseError naming the problem."""
     path = Path(path)
     entries = parse_entries(read_file(path), str(path))
     if len(entries) < 2:
         raise KnowledgeBaseError(f"{path}: needs at least two entries to choose between")
     cache = Path(cache_dir) if cache_dir else None
-    return KnowledgeBase(entries, weights_for(entries, cache), cache)
+    return KnowledgeBase(entries, weights_for(entries, cache), cache, load_verifier() if verify else None)

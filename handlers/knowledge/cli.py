@@ -12,24 +12,29 @@ from pathlib import Path
 
 import click
 
-from . import base
+from . import base, calibration
 from .entries import KnowledgeBaseError
 from .evaluation import EVAL_FILES, TUNING_FILES, evaluate, format_report, load_queries
+from .verifier import VERIFIER_FILE
 
 kb_cli = click.Group("kb", help="The inquiry knowledge base (咨询): try questions, evaluate on labelled ones.")
 
 
-def _load(path: Path | None) -> base.KnowledgeBase:
+def _where(path: Path | None) -> tuple[Path, Path | None]:
+    """The knowledge file (given, else KNOWLEDGE_FILE, else the bundled one) and the weights' cache."""
     from config import ConfigError, load_config
 
     try:
         config = load_config()
-        cache_dir = Path(config["VAR_DIR"]) / "knowledge"
-        path = path or Path(config["KNOWLEDGE_FILE"] or base.DEFAULT_FILE)
+        return path or Path(config["KNOWLEDGE_FILE"] or base.DEFAULT_FILE), Path(config["VAR_DIR"]) / "knowledge"
     except ConfigError:
-        cache_dir, path = None, path or base.DEFAULT_FILE
+        return path or base.DEFAULT_FILE, None
+
+
+def _load(path: Path | None, verify: bool = True) -> base.KnowledgeBase:
+    path, cache_dir = _where(path)
     try:
-        return base.load(path, cache_dir)
+        return base.load(path, cache_dir, verify)
     except KnowledgeBaseError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -52,6 +57,7 @@ def ask_command(kb_path: Path | None) -> None:
         decision = kb.decide(text)
         click.echo(json.dumps({"text": text, "decision": decision.action, "entry": decision.match.entry.id,
                                "not_in_entry": list(decision.gaps), "none": round(ranking[0].unknown, 4),
+                               "doubt": round(decision.doubt, 4),
                                "ranking": [{"entry": m.entry.id, "score": round(m.score, 4)} for m in ranking]},
                               ensure_ascii=False))
 
@@ -64,10 +70,11 @@ def ask_command(kb_path: Path | None) -> None:
 @_file_option
 @click.option("--errors", is_flag=True, help="also list the questions treated wrongly")
 @click.option("--json", "as_json", is_flag=True, help="print the reports as JSON, by file")
+@click.option("--no-verifier", is_flag=True, help="without the verifier of outright answers (data/verifier.yml)")
 def evaluate_command(paths: tuple[Path, ...], tuning: bool, kb_path: Path | None, errors: bool,
-                     as_json: bool) -> None:
+                     as_json: bool, no_verifier: bool) -> None:
     """Measure the knowledge base on labelled resident questions, each file separately."""
-    kb = _load(kb_path)
+    kb = _load(kb_path, verify=not no_verifier)
     paths = paths or tuple(path for path in (TUNING_FILES if tuning else EVAL_FILES) if path.is_file())
     try:
         reports = {str(path): evaluate(kb, load_queries(path)) for path in paths}
@@ -78,3 +85,40 @@ def evaluate_command(paths: tuple[Path, ...], tuning: bool, kb_path: Path | None
         return
     click.echo("\n\n".join(f"{path} ({report['queries']} questions)\n{format_report(report, errors)}"
                            for path, report in reports.items()))
+
+
+@kb_cli.command("fit-verifier")
+@click.option("--file", "paths", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="labelled questions to fit on, repeatable [default: the tuning splits]")
+@click.option("--threshold", type=float, default=calibration.THRESHOLD, show_default=True,
+              help="doubt from which an answer is offered, not given outright")
+@click.option("--dry-run", is_flag=True, help="only measure: write no verifier")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=VERIFIER_FILE,
+              help="where to write the verifier [default: the bundled data/verifier.yml]")
+@_file_option
+def fit_verifier_command(paths: tuple[Path, ...], threshold: float, dry_run: bool, out: Path,
+                         kb_path: Path | None) -> None:
+    """Fit the verifier of outright answers on labelled questions; print, for each file, what it does
+    when fitted on the other files only (right entry first / answered outright, right / answerable to
+    a person / unanswerable answered outright), then write the verifier (data/verifier.yml)."""
+    kb_path = _where(kb_path)[0]
+    kb = _load(kb_path, verify=False)
+    paths = paths or tuple(path for path in TUNING_FILES if path.is_file())
+    try:
+        splits = {path.name: load_queries(path) for path in paths}
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    for name, queries in splits.items():
+        click.echo(f"{name}: without {calibration.cells(evaluate(kb, queries))}")
+    try:
+        for name, report in (calibration.held_out(kb, splits, threshold) if len(splits) > 1 else {}).items():
+            click.echo(f"{name}: fitted on the others {calibration.cells(report)}")
+        verifier = calibration.fit_on(kb, splits, threshold)
+    except ValueError as exc:   # scikit-learn: every question answered rightly, or every one wrongly
+        raise click.ClickException(f"cannot fit: needs questions the desk gets right and wrong ({exc})") from None
+    if not dry_run:
+        note = (f"Fitted by `wuye kb fit-verifier --threshold {threshold}` on {', '.join(splits)}.\n"
+                "Regenerate it after changing the code, data or splits of fitted_on (tests/knowledge/test_verifier.py "
+                "checks its fingerprint); README (round four) has the figures.")
+        out.write_text(verifier.to_yaml(note, calibration.fitted_on(kb_path, paths)), encoding="utf-8")
+        click.echo(f"written: {out}")

@@ -31,7 +31,7 @@ def start(turn: Turn, parsed: Parsed, settled: bool = False) -> str:
     draft.estate_id = estate_id
     if parsed.has_address:
         draft.building, draft.unit, draft.room = parsed.first("building"), parsed.first("unit"), parsed.first("room")
-    elif not houses.fill_from_house(turn, draft):
+    elif not houses.fill_from_house(turn, draft, parsed.binding_id):
         draft.building, draft.unit, draft.room = residents.address_of(turn)
     draft.phone = parsed.first("phone")
     draft.for_manager = topic in tickets.SERVICE_QUALITY or bool(_SERVICE_CUE.search(fold(parsed.text)))

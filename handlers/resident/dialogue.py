@@ -95,6 +95,8 @@ def _continue(turn: Turn, state, parsed: Parsed, attachment_ids) -> str | None:
         return followup.answered(turn, slots, parsed.text)  # None: not an answer, the survey stays open
     if state.state == incident_followups.STATE:
         return incident_followups.answered(turn, slots, parsed.text)  # None: the survey stays open
+    if state.state == incidents.WHERE_STATE:
+        return _outage_where(turn, slots, parsed)
     queries.clear_conversation(turn.session, turn.resident.id)
     if state.state == "complaint":
         return complaint.start(turn, parsed)
@@ -114,6 +116,15 @@ def _settled(turn: Turn, slots: dict, parsed: Parsed) -> str:
         return outcome
     kind, waiting = outcome
     return complaint.start(turn, waiting, True) if kind == "complaint" else inquiry.answer(turn, waiting, True)
+
+
+def _outage_where(turn: Turn, slots: dict, parsed: Parsed) -> str | None:
+    """The building asked of an outage report that named none: the report is read again with it (joining
+    the outage there, or opening its own ticket); anything else is routed afresh."""
+    queries.clear_conversation(turn.session, turn.resident.id)
+    if not parsed.has_address:
+        return None
+    return _route(turn, understand(turn, f"{slots['words']}，{parsed.text}"), None)
 
 
 def _fills_slot(parsed: Parsed) -> bool:

@@ -133,11 +133,16 @@ def fill_repair(turn: Turn, draft: tickets.Draft) -> str:
     return SEVERAL if bound else NONE
 
 
-def fill_from_house(turn: Turn, draft: tickets.Draft) -> bool:
-    """A complaint or an inquiry ticket without an address: True when the resident's only bound house (in
-    the draft's estate, when known) gave it, so the resident is not asked for an address bound already."""
-    bound = [row for row in service.current(turn, turn.resident)
-             if draft.estate_id is None or row.ResidentHouse.estate_id == draft.estate_id]
+def fill_from_house(turn: Turn, draft: tickets.Draft, binding_id: int | None = None) -> bool:
+    """A complaint or an inquiry ticket without an address: True when the house the resident chose
+    (`binding_id`, the answer to "which house?") or the resident's only bound house (in the draft's estate,
+    when known) gave it, so the resident is not asked for an address bound already."""
+    def fits(row) -> bool:
+        if binding_id is not None:
+            return row.ResidentHouse.id == binding_id
+        return draft.estate_id is None or row.ResidentHouse.estate_id == draft.estate_id
+
+    bound = [row for row in service.current(turn, turn.resident) if fits(row)]
     if len(bound) != 1:
         return False  # several (or none): the address told before, as until now
     _use(draft, bound[0])

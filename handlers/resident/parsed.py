@@ -13,6 +13,7 @@ class Parsed:
     entities: dict[str, list[str]]
     secondary: str | None = None  # a second intent in the same message (水管爆了三天还没人修，物业管不管)
     estate_id: int | None = None  # the estate the message names (by name, code or alias)
+    binding_id: int | None = None  # the bound house the resident chose for this request ("which house?")
 
     @classmethod
     def from_nlu(cls, result: dict, text: str | None = None, estate_id: int | None = None) -> "Parsed":

@@ -286,6 +286,10 @@ def _complete_urgent(turn: Turn, draft: tickets.Draft, slots: dict, missing: str
         queries.clear_conversation(turn.session, turn.resident.id)
         return replies.THANKS
     tickets.add_details(turn, ticket, draft, draft.words[slots.get("words_on_ticket", len(draft.words)):])
+    outage = incidents.placed(turn, ticket, " ".join(draft.words), draft.place) if draft.building else None
+    if outage is not None:  # its place is an outage the desk knows (or now has enough reports of): joined
+        queries.clear_conversation(turn.session, turn.resident.id)
+        return outage
     if missing is not None:
         state = {**slots, "words_on_ticket": len(draft.words)}
         return f"{replies.urgent_details_added(ticket.code)}{_ask(turn, draft, state, missing)}"

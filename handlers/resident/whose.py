@@ -6,6 +6,8 @@ resident told us before; the company's only estate (a single-estate company is n
 the resident is asked once which 小区, as repairs ask. Two answers that name none, or a conversation
 still open (a 回访 survey waiting for its answer, which the question would replace): the request goes on
 with the default estate and the desk settles it, so nothing is ever dropped (首问负责).
+A complaint that gives no address, from a resident with two or more houses in its estate, is asked which
+house the same way (once); the chosen house gives the ticket its address, and its estate.
 """
 from __future__ import annotations
 
@@ -33,19 +35,36 @@ def ask_house(addresses: list[str]) -> str:
 
 def settle(turn: Turn, parsed: Parsed, kind: str) -> tuple[int | None, str | None]:
     """(estate id, None) when the estate is known (None: the default estate, the resident gave up),
-    or (None, the question) when the resident must be asked; the request waits in the conversation."""
+    or (None, the question) when the resident must be asked; the request waits in the conversation.
+    A complaint without an address from a resident with several houses in its estate asks which house
+    too (once), so the ticket gets the right address."""
+    bound = service.current(turn, turn.resident)
+    estate_id, known = _estate(turn, parsed, bound)
+    if known and not _which_house(kind, parsed, bound, estate_id):
+        return estate_id, None
+    if queries.conversation(turn.session, turn.resident.id, turn.now) is not None:
+        return estate_id, None  # a survey still waits for its answer: not replaced, the desk settles the rest
+    return None, _ask(turn, {"kind": kind, "parsed": asdict(parsed), "tries": 0, "by_house": bool(bound),
+                             "estate_id": estate_id})
+
+
+def _estate(turn: Turn, parsed: Parsed, bound: list) -> tuple[int | None, bool]:
+    """The request's estate and whether it is known without asking."""
     if parsed.estate_id:
-        return parsed.estate_id, None
-    estates = {row.ResidentHouse.estate_id for row in service.current(turn, turn.resident)}
+        return parsed.estate_id, True
+    estates = {row.ResidentHouse.estate_id for row in bound}
     if len(estates) == 1:
-        return estates.pop(), None
+        return estates.pop(), True
     if not estates:
         known = places.estate_of(turn)  # the resident's estate, or the company's only one
-        if known is not None:
-            return known, None
-    if queries.conversation(turn.session, turn.resident.id, turn.now) is not None:
-        return None, None  # a survey still waits for its answer: not replaced, the desk settles the estate
-    return None, _ask(turn, {"kind": kind, "parsed": asdict(parsed), "tries": 0, "by_house": bool(estates)})
+        return known, known is not None
+    return None, False
+
+
+def _which_house(kind: str, parsed: Parsed, bound: list, estate_id: int | None) -> bool:
+    """Whether to ask which house: a complaint with no address, several bound houses in its estate."""
+    there = [row for row in bound if row.ResidentHouse.estate_id == estate_id]
+    return kind == "complaint" and not parsed.has_address and len(there) > 1
 
 
 def _ask(turn: Turn, slots: dict, again: bool = False) -> str:
@@ -57,16 +76,28 @@ def _ask(turn: Turn, slots: dict, again: bool = False) -> str:
 
 
 def resume(turn: Turn, slots: dict, answer: Parsed) -> str | tuple[str, Parsed]:
-    """The answer to the question: (kind, the waiting request's Parsed with its estate) when it names
-    one, or when the resident gave up twice (estate None: the default estate); else the question again."""
-    estate_id = answer.estate_id
+    """The answer to the question: (kind, the waiting request's Parsed with its estate, and the house
+    chosen) when it names one, or when the resident gave up twice (the estate known before the question,
+    else None: the default estate); else the question again."""
+    estate_id, binding_id = answer.estate_id, None
     if estate_id is None and slots["by_house"]:
         bound = service.current(turn, turn.resident)
-        chosen = number(answer, len(bound))
-        estate_id = bound[chosen].ResidentHouse.estate_id if chosen is not None else None
+        chosen = _chosen(answer, bound)
+        if chosen is not None:
+            estate_id, binding_id = bound[chosen].ResidentHouse.estate_id, bound[chosen].ResidentHouse.id
     if estate_id is None and slots["tries"] + 1 < MAX_TRIES:
         return _ask(turn, {**slots, "tries": slots["tries"] + 1}, again=True)
     queries.clear_conversation(turn.session, turn.resident.id)
     if estate_id is not None and turn.resident.estate_id is None and not slots["by_house"]:
         turn.resident.estate_id = estate_id  # told once: the next request is not asked again
-    return slots["kind"], replace(Parsed(**slots["parsed"]), estate_id=estate_id)
+    return slots["kind"], replace(Parsed(**slots["parsed"]), estate_id=estate_id or slots.get("estate_id"),
+                                  binding_id=binding_id)
+
+
+def _chosen(answer: Parsed, bound: list) -> int | None:
+    """The house picked: its number in the list, or its room number when only one house has it."""
+    chosen = number(answer, len(bound))
+    if chosen is None and answer.first("room"):
+        same = [i for i, row in enumerate(bound) if row.room == answer.first("room")]
+        chosen = same[0] if len(same) == 1 else None
+    return chosen

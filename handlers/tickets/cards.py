@@ -90,6 +90,21 @@ def card_notice(desk: Desk, ticket: Ticket, chat_id: int, replaces: MessageRef |
     return Notice(to=str(chat_id), text=card.text, buttons=card.buttons, replaces=replaces, ticket_id=ticket.id)
 
 
+def digest_notice(tickets: list[Ticket], chat_id: int) -> Notice:
+    """New tickets waiting for one group, in one message when more wait than Telegram lets through (about
+    20 messages a minute per group): a line each and its 接单 button; the full card follows the taking."""
+    lines = [f"📋 新工单 {len(tickets)} 件（当前消息较多，合并发送；接单后会单独发出完整工单卡片）"]
+    for number, ticket in enumerate(tickets, 1):
+        kind = wording.KIND_NAMES.get(ticket.kind, ticket.kind)
+        what = wording.category_name(ticket.category) if ticket.category else ""
+        address = wording.address_text(ticket.building, ticket.unit, ticket.room) or "地址未提供"
+        words = masked_words((ticket.resident_words or ticket.description).strip().replace("\n", " "))
+        lines.append(f"{number}. {'🚨' if ticket.urgent else ''}{kind} {ticket.code}｜{what or kind}｜{address}｜"
+                     f"{words[:60]}")
+    buttons = tuple((Button(f"{ACTIONS['accept']} {ticket.code}", "accept", ticket.id),) for ticket in tickets)
+    return Notice(to=str(chat_id), text="\n".join(lines), buttons=buttons)
+
+
 def _buttons(ticket: Ticket) -> Buttons:
     def button(action: str) -> Button:
         return Button(ACTIONS[action], action, ticket.id)

@@ -2,8 +2,8 @@
 Every SQL statement of the service is built in this package; none of them commits."""
 from .chats import chat_moves, record_chat_move
 from .inbound import arrive, first_staff_update, inbound_by_key, record_inbound, store_reply
-from .outbox import (add_outbox, due_outbox, last_outbox_id, outbox_health, outbox_in_status, outbox_row,
-                     pending_outbox, texts_to)
+from .outbox import (add_outbox, card_in_flight, due_outbox, last_outbox_id, newer_card_row, outbox_health,
+                     outbox_in_status, outbox_row, pending_outbox, texts_to, waiting_card_rows, waiting_new_cards)
 from .reports import (breach_details, created_between, finished_between, open_kinds, staff_names,
                       violators_between)
 from .residents import (add_attachment, clear_conversation, conversation, mark_inactive, resident_contacted,

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import OutboxMessage
+from ..models import OutboxMessage, Ticket
 
 
 def add_outbox(session: Session, **values) -> OutboxMessage:
@@ -68,3 +68,38 @@ def outbox_health(session: Session) -> tuple[datetime | None, int, int]:
                                       ).one()
     doubtful = session.scalar(select(func.coalesce(func.sum(OutboxMessage.doubtful), 0)))
     return oldest, pending, int(doubtful or 0)
+
+
+def newer_card_row(session: Session, ticket_id: int, row_id: int, recipient: str) -> int | None:
+    """The newest card row of this ticket for this chat written after `row_id`, to send or sent, if any."""
+    return session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.ticket_id == ticket_id, OutboxMessage.kind == "card", OutboxMessage.id > row_id,
+        OutboxMessage.recipient == recipient, OutboxMessage.status.in_(("pending", "sent")))
+        .order_by(OutboxMessage.id.desc()).limit(1))
+
+
+def card_in_flight(session: Session, ticket_id: int, row_id: int, now: datetime) -> datetime | None:
+    """When the live lease of another card row of this ticket (one being sent now) runs out, if any."""
+    return session.scalar(select(func.max(OutboxMessage.lease_until)).where(
+        OutboxMessage.ticket_id == ticket_id, OutboxMessage.kind == "card", OutboxMessage.id != row_id,
+        OutboxMessage.status == "pending", OutboxMessage.lease_until > now))
+
+
+def waiting_card_rows(session: Session, ticket_id: int, after_id: int) -> list[int]:
+    """Card rows of this ticket written after `after_id`, still to send and not being sent (oldest first)."""
+    return list(session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.ticket_id == ticket_id, OutboxMessage.kind == "card", OutboxMessage.id > after_id,
+        OutboxMessage.status == "pending", OutboxMessage.lease_owner.is_(None)).order_by(OutboxMessage.id)))
+
+
+def waiting_new_cards(session: Session, chat: str, besides: int, limit: int) -> list[OutboxMessage]:
+    """Other pending card rows for one staff chat that no worker holds, of tickets still waiting to be taken
+    (new, reopened) whose card is not in that chat yet: the backlog one digest may carry. Urgent tickets
+    first, then the oldest; locked, skipping rows another transaction holds."""
+    return list(session.scalars(
+        select(OutboxMessage).join(Ticket, Ticket.id == OutboxMessage.ticket_id)
+        .where(OutboxMessage.status == "pending", OutboxMessage.kind == "card", OutboxMessage.recipient == chat,
+               OutboxMessage.id != besides, OutboxMessage.lease_owner.is_(None),
+               Ticket.status.in_(("new", "reopened")), Ticket.card_message_id.is_(None))
+        .order_by(Ticket.urgent.desc(), OutboxMessage.id).limit(limit)
+        .with_for_update(of=OutboxMessage, skip_locked=True)))

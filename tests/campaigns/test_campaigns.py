@@ -107,3 +107,21 @@ def test_a_resident_in_the_middle_of_a_repair_is_not_interrupted(run, desk, boun
     reply = bound_owner.say("明天上午10点")  # still the repair's answer, not the survey's
     assert "已为您受理报修" in reply and "感谢您的评价" not in reply
     assert [c.state for c in rows(desk, CampaignContact) if c.channel == "wechat"] == ["sent"]
+
+
+def test_only_a_reply_to_the_survey_counts_anything_else_is_the_ordinary_intake(run, desk, bound_owner):
+    """A fault or a complaint about something else, told while a survey waits, is not taken as the survey's
+    answer (nor its ticket opened as a campaign's): the ordinary intake handles it; the survey stays open."""
+    run("start", "锦绣花园", "2026-12")
+    reply = bound_owner.say("隔壁商铺的油烟太大了，熏得家里没法开窗")
+    assert "感谢您的评价" not in reply
+    complaint = rows(desk, Ticket)[-1]
+    assert complaint.kind == "complaint" and "油烟" in complaint.description
+    assert [(c.state, c.ticket_id) for c in rows(desk, CampaignContact) if c.channel == "wechat"] == [("sent", None)]
+    reply = bound_owner.say("请问物业费在哪里交")
+    assert "感谢您的评价" not in reply
+    assert [c.state for c in rows(desk, CampaignContact) if c.channel == "wechat"] == ["sent"]
+    reply = bound_owner.say("停车位太少了，希望能多划一些")    # an opinion on the service: the answer
+    assert "感谢您的评价" in reply
+    [answered] = [c for c in rows(desk, CampaignContact) if c.state == "answered"]
+    assert "停车位" in answered.opinion and answered.rating is None

@@ -238,3 +238,36 @@ def test_declare_update_and_resolve_an_incident(browser, server, desk, people):
     assert [e.action for e in rows(desk, IncidentEvent) if e.actor == me] == ["opened", "expected_changed", "resolved"]
     browser.get(server + "/")
     assert wait_for(browser, "#open-incidents .value").text == "0"
+
+
+def test_outages_on_the_report_page_open_their_incidents(browser, server, desk, people):
+    """停电停水等事件 (issue 16 item 7): per estate, apart from the ticket figures; a bar opens that estate's
+    outages of the period on /incidents, and the chart exports."""
+    from storage.models import DEFAULT_ESTATE_ID
+
+    from .test_incident_report import two_estates
+
+    sun, _lake = two_estates(desk)
+    link_sign_in(browser, server, desk)
+    browser.get(f"{server}/reports/sla")
+    browser.find_element(By.LINK_TEXT, "停电停水等事件").click()
+    chart = wait_for(browser, "#chart-incidents")
+    charts_drawn(browser)
+    shot(browser, "report-incidents")
+    data = browser.execute_script("return JSON.parse(arguments[0].getAttribute('data-chart'))", chart)
+    assert [s["name"] for s in data["series"][:2]] == ["事件数", "影响户数"]
+    assert data["labels"][1] == "阳光城" and data["series"][0]["values"][1] == 1
+    _click_bar(browser, chart, 0, 1)                     # 阳光城 · 事件数
+    WebDriverWait(browser, 10).until(lambda b: "/incidents?" in b.current_url)
+    assert f"estate={sun}" in browser.current_url and "status=all" in browser.current_url
+    table = wait_for(browser, "#incident-table")
+    assert "1栋" in table.text and "2栋" not in table.text   # the one outside the period is not listed
+    assert "阳光城" in browser.find_element(By.ID, "incident-within").text
+    shot(browser, "incidents-of-an-estate")
+    browser.back()
+    wait_for(browser, "#chart-incidents")
+    browser.find_element(By.CSS_SELECTOR, "#panel-incidents .export-csv").click()
+    WebDriverWait(browser, 15).until(lambda _b: list(browser.downloads.glob("incidents_*.csv")))
+    lines = next(browser.downloads.glob("incidents_*.csv")).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[-1].startswith("合计,4,8,")
+    assert desk.estates.estate(DEFAULT_ESTATE_ID).name in lines[2]

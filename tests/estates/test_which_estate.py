@@ -140,9 +140,33 @@ def test_several_houses_keep_the_question_and_the_chosen_house_gives_the_address
     assert (ticket.estate_id, ticket.room) == (estates["锦绣花园"], "1502")
 
 
-def test_two_houses_in_one_estate_take_no_house_address(resident, desk, estates):
-    """Which of the two is meant is not known: no house is guessed (the address told before, here none)."""
+def test_two_houses_in_one_estate_ask_which_house_once(resident, desk, estates):
+    """Which of the two is meant is not known: the resident is asked once, and the house chosen gives the
+    complaint its address (issue 14)."""
     bind(desk, resident.openid, (estates["锦绣花园"], "1201"), (estates["锦绣花园"], "1502"))
-    resident.say(NOISE)
+    reply = resident.say(NOISE)
+    assert "哪一处房屋" in reply and "1201" in reply and "1502" in reply and rows(desk, Ticket) == []
+    reply = resident.say("2")
     [ticket] = rows(desk, Ticket)
-    assert ticket.estate_id == estates["锦绣花园"] and ticket.house_id is None and ticket.room is None
+    home = house(desk, estates["锦绣花园"], "1502")
+    assert ticket.code in reply and (ticket.estate_id, ticket.room, ticket.house_id) == \
+        (estates["锦绣花园"], "1502", home.id)
+
+
+def test_the_room_answers_which_house_and_a_typed_address_is_never_asked(resident, desk, estates):
+    bind(desk, resident.openid, (estates["锦绣花园"], "1201"), (estates["锦绣花园"], "1502"))
+    assert "哪一处房屋" in resident.say(NOISE)
+    resident.say("1201")
+    [ticket] = rows(desk, Ticket)
+    assert (ticket.building, ticket.room) == ("3", "1201") and ticket.house_id is not None
+    reply = resident.say("A座1502 门口的垃圾好几天没人清理了，味道很大")
+    assert "哪一处" not in reply and len(rows(desk, Ticket)) == 2
+
+
+def test_two_houses_given_up_keep_the_estate_without_a_house(resident, desk, estates):
+    bind(desk, resident.openid, (estates["锦绣花园"], "1201"), (estates["锦绣花园"], "1502"))
+    assert "哪一处房屋" in resident.say(NOISE)
+    assert "序号" in resident.say("随便吧")
+    resident.say("不清楚")
+    [ticket] = rows(desk, Ticket)
+    assert (ticket.estate_id, ticket.house_id) == (estates["锦绣花园"], None)

@@ -194,6 +194,7 @@ class FakeTelegram(LoopbackServer):
         self._updates_arrived = threading.Condition(self._lock)
         self._calls: list[tuple[float, str, dict]] = []
         self._failures: list[list] = []
+        self._holds: list[list] = []  # [method, seconds, arrived event]: a call kept on the wire a while
         self._messages: dict[tuple[int, int], dict] = {}  # the bot's own messages, current state
         self._incoming: dict[tuple[int, int], dict] = {}  # messages users sent (via the builders)
         self._deleted: list[tuple[int, int]] = []
@@ -288,6 +289,14 @@ class FakeTelegram(LoopbackServer):
         with self._lock:
             self._failures.append([method, error_code, body, times])
 
+    def hold_next(self, method: str, seconds: float) -> threading.Event:
+        """The next call of `method` is kept `seconds` before Telegram takes it (a slow network path): calls
+        made meanwhile are taken first. The event is set when the held call arrives."""
+        arrived = threading.Event()
+        with self._lock:
+            self._holds.append([method, seconds, arrived])
+        return arrived
+
     def migrate_group(self, old_chat_id: int, new_chat_id: int) -> None:
         """The group became a supergroup: from now on every call naming the old id answers 400 with
         parameters.migrate_to_chat_id, as Telegram does."""
@@ -357,6 +366,13 @@ class FakeTelegram(LoopbackServer):
             params = parse_params(url, headers, body)
         except ValueError:
             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: invalid request body"}
+        with self._lock:
+            hold = next((h for h in self._holds if h[0] == name), None)
+            if hold is not None:
+                self._holds.remove(hold)
+        if hold is not None:
+            hold[2].set()
+            time.sleep(hold[1])
         with self._lock:
             self._calls.append((time.time(), name, params))
             moved = self._migrated.get(params.get("chat_id")) if isinstance(params.get("chat_id"), int) else None

@@ -5,7 +5,7 @@ from click.testing import CliRunner
 
 from app import cli
 from nlu.evaluate import evaluate_long, reading
-from nlu.training_data import DEV_LONG_FILE, TEST_LONG_FILE, Message, load_messages
+from nlu.training_data import DEV_LONG_FILE, TEST_LONG2_FILE, TEST_LONG_FILE, Message, load_messages
 
 MESSAGES = [
     Message("电梯困人", "12栋电梯困人了快来", "repair", None, True),
@@ -64,3 +64,25 @@ def test_cli_reports_the_short_split_as_before_and_the_dev_split_beside_it(nlu_v
     assert "test_long" not in report["long"], "the independent split is measured only when asked for"
     text = CliRunner().invoke(cli, ["nlu", "evaluate", "--split", "short"]).stdout
     assert "macro-F1 (repair, complaint, inquiry):" in text and "address exactly right" in text
+
+
+def test_the_secondary_intent_is_scored_per_intent_too():
+    answers = {m.text: _answer(m.intent, secondary="complaint" if m.intent == "repair" else None) for m in MESSAGES}
+    answers["保安骂人"] = _answer("complaint", secondary="inquiry")
+    report = evaluate_long(MESSAGES, lambda text: answers[text])
+    by = report["secondary_by_intent"]
+    assert by["complaint"]["precision"] == 0.5 and by["complaint"]["recall"] == 1.0 and by["complaint"]["predicted"] == 2
+    assert by["inquiry"]["precision"] == 0.0 and by["inquiry"]["support"] == 0 and by["inquiry"]["predicted"] == 1
+    assert report["secondary"]["predicted"] == 3
+
+
+def test_the_independent_split_is_measured_only_when_asked_and_never_lists_its_messages(nlu_var_dir, monkeypatch):
+    monkeypatch.setenv("VAR_DIR", str(nlu_var_dir))
+    if not TEST_LONG2_FILE.is_file():
+        result = CliRunner().invoke(cli, ["nlu", "evaluate", "--split", "test_long2"])
+        assert result.exit_code == 0 and "not there yet" in result.stderr
+        return
+    result = CliRunner().invoke(cli, ["nlu", "evaluate", "--split", "test_long2", "--errors", "--json"])
+    assert result.exit_code == 0
+    readings = json.loads(result.stdout)["long"]["test_long2"]
+    assert readings and all("errors" not in one for one in readings.values())

@@ -175,6 +175,14 @@ def test_an_inquiry_is_answered_from_the_knowledge_base(resident, desk):
     assert rows(desk, Ticket) == []
 
 
+def test_a_doubted_answer_is_given_with_a_colleague_offered(resident, desk):
+    reply = resident.say("健身房能请私教吗")     # the gym's entry, which never speaks of a trainer
+    assert "健身房" in reply and "人工" in reply and rows(desk, Ticket) == []
+    reply = resident.say("人工")
+    [ticket] = rows(desk, Ticket)
+    assert ticket.kind == "inquiry" and ticket.code in reply and "私教" in ticket.description
+
+
 def test_an_unanswerable_inquiry_becomes_a_ticket_with_a_promised_time(resident, desk):
     reply = resident.say("请问小区附近有没有好的幼儿园")
     if "人工" in reply:  # a weak match is offered first; the resident asks for a person

@@ -47,9 +47,10 @@ def incident_list():
 
 def _list_page(status: str, form: DeclareIncident, code: int = 200):
     status = status if status in incidents.STATUSES else "open"
-    rows = incidents.listing(_desk(), g.viewer, status)
-    return render_template("console/incidents.html", rows=rows, status=status, form=form,
-                           active="incidents"), code
+    where = incidents.within(_desk(), request.args)
+    rows = incidents.listing(_desk(), g.viewer, status, where)
+    return render_template("console/incidents.html", rows=rows, status=status, form=form, where=where,
+                           estate_name=incidents.estate_name(_desk(), where.estate), active="incidents"), code
 
 
 @blueprint.post("/incidents")

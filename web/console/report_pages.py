@@ -27,8 +27,10 @@ def _period() -> tuple[periods.Period, str | None]:
 
 def _linked(chart, period: periods.Period) -> dict:
     """A chart for the page: its data, and the ticket-list link of every number."""
+    within = period.args() if chart.period_links else {}
+
     def href(filters):
-        return url_for("console.ticket_list", **period.args(), **filters) if filters is not None else None
+        return url_for(chart.list_page, **{**within, **filters}) if filters is not None else None
     links = [[href(s.link(i)) for i in range(len(chart.labels))] for s in chart.series]
     return {"chart": chart, "data": {**chart.as_json(), "links": links}, "links": links,
             "exports": {fmt: url_for("console.export", chart_id=chart.id, fmt=fmt, **period.args())
@@ -104,7 +106,7 @@ def export(chart_id: str, fmt: str):
     if fmt == "csv":
         body = exports.chart_csv(chart, period)
     else:
-        lines = exports.ticket_lines(desk, g.viewer, chart, period) if request.args.get("tickets") == "1" else None
-        body = exports.chart_xlsx(chart, period, lines)
+        body = exports.chart_xlsx(chart, period, exports.detail_sheet(desk, g.viewer, chart, period)
+                                  if request.args.get("tickets") == "1" else None)
     name = f"{chart_id}_{period.first:%Y%m%d}-{period.last:%Y%m%d}.{fmt}"
     return Response(body, mimetype=FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})

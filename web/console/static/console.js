@@ -4,6 +4,7 @@
   "use strict";
   var PALETTE = ["#1d6fb8", "#1e8449", "#c0392b", "#d68910", "#7d3c98", "#17a589", "#5d6d7e"];
   var charts = [];
+  var COUNTS = ["件", "户", "条"];   // drawn as bars on the left axis; rates, ratings and minutes as lines on the right
 
   function draw(element, spec) {
     if (!window.echarts) { return; }
@@ -21,9 +22,11 @@
 
   function option(spec) {
     if (spec.type === "pie") { return pie(spec); }
-    var rates = spec.series.some(function (s) { return s.unit !== "件"; });
+    var rates = spec.series.some(function (s) { return COUNTS.indexOf(s.unit) < 0; });
+    var hidden = {};
     var series = spec.series.map(function (s) {
-      var isRate = s.unit !== "件";
+      var isRate = COUNTS.indexOf(s.unit) < 0;
+      if (s.shown === false) { hidden[s.name + (isRate ? "（" + s.unit + "）" : "")] = false; }
       var item = { name: s.name + (isRate ? "（" + s.unit + "）" : ""), type: isRate ? "line" : "bar",
                    data: s.values, yAxisIndex: isRate ? 1 : 0, barMaxWidth: 36, cursor: "pointer",
                    label: { show: !isRate && spec.labels.length <= 8, position: "top" } };
@@ -35,7 +38,7 @@
     });
     var yAxis = [{ type: "value", minInterval: 1, name: "件" }];
     if (rates) { yAxis.push({ type: "value", name: "%", max: 100, min: 0, splitLine: { show: false } }); }
-    return { color: PALETTE, tooltip: { trigger: "axis" }, legend: { top: 0, type: "scroll" },
+    return { color: PALETTE, tooltip: { trigger: "axis" }, legend: { top: 0, type: "scroll", selected: hidden },
              grid: { left: 40, right: rates ? 40 : 16, top: 40, bottom: 30, containLabel: true },
              xAxis: { type: "category", data: spec.labels, axisLabel: { interval: 0, rotate: spec.labels.length > 6 ? 30 : 0 } },
              yAxis: yAxis, series: series };
