@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from storage import incident_queries as iq
+from storage import incident_join, incident_queries as iq
 from storage import queries
 from storage.incident_models import ESTATE_WIDE, Incident
 from storage.models import Ticket
 
 from ..desk import Turn
 from . import kinds, places, wording
-from .incidents import join, join_household, open_incident
+from .incidents import current_joined, join, join_household, open_incident
 from .kinds import scope
 
 
@@ -42,16 +42,18 @@ def known(turn: Turn, text: str, address: Address, estate_id: int | None,
     scopes = [scope(estate_id, outage.category, ESTATE_WIDE)]
     if place and place != ESTATE_WIDE:
         scopes.insert(0, scope(estate_id, outage.category, place))
-    current = iq.current(turn.session, scopes, turn.now)   # one statement: this runs for every outage report
+    # this runs for every outage report: the lookup and the household's joining are one statement where
+    # the database allows (a ticket to attach goes the long way)
+    joined = ticket is None and incident_join.one_statement(turn.session)
+    current = (current_joined(turn, scopes, turn.resident, text, turn.actor, _household(turn, address)) if joined
+               else iq.current(turn.session, scopes, turn.now))
     if current is None and place is None:
-        current = _joined_before(turn, estate_id, outage.category)
+        current, joined = _joined_before(turn, estate_id, outage.category), False
     if current is None:
         return None
-    if current.kind == "planned":
-        _join(turn, current, text, address, None)
-        return wording.planned(turn, current)
-    _join(turn, current, text, address, ticket)
-    return wording.notice(turn, current)
+    if not joined:
+        _join(turn, current, text, address, None if current.kind == "planned" else ticket)
+    return wording.planned(turn, current) if current.kind == "planned" else wording.notice(turn, current)
 
 
 def signal(turn: Turn, text: str, address: Address, estate_id: int | None,
