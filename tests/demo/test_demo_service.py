@@ -224,6 +224,25 @@ def test_interrupted_the_demo_stops_what_it_started(alone, interrupt):
     assert _still_running(env[MARK], var.resolve()) == []
 
 
+def test_killed_outright_the_demo_leaves_nothing_running(alone):
+    var, env = alone
+    demo = subprocess.Popen([WUYE, "demo", "--url", f"http://127.0.0.1:{_free_port()}"], env=env, cwd=var,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in demo.stdout:
+            if line.startswith("住户 "):
+                break
+        assert any("wuye" in c for c in _still_running(env[MARK], var.resolve()))
+        demo.kill()          # SIGKILL: the demo runs no code of its own; its children notice all the same
+        demo.wait(30)
+        deadline = time.monotonic() + 90
+        while _still_running(env[MARK], var.resolve()) and time.monotonic() < deadline:
+            time.sleep(1)
+    finally:
+        demo.kill()
+    assert _still_running(env[MARK], var.resolve()) == []
+
+
 def test_with_a_configured_database_the_demo_starts_nothing(alone):
     var, env = alone
     env.update(DATABASE_URL="postgresql://127.0.0.1:1/none")
