@@ -27,7 +27,7 @@ from .kinds import scope
 
 
 Address = tuple  # (building, unit, room) as parsed; any of them None
-# The conversation of a report that named no place, waiting for the building (see ask_where).
+# The conversation of a report that named no place, waiting for the building (see unplaced).
 WHERE_STATE = "incident_where"
 
 
@@ -47,8 +47,6 @@ def known(turn: Turn, text: str, address: Address, estate_id: int | None,
     joined = ticket is None and incident_join.one_statement(turn.session)
     current = (current_joined(turn, scopes, turn.resident, text, turn.actor, _household(turn, address)) if joined
                else iq.current(turn.session, scopes, turn.now))
-    if current is None and place is None:
-        current, joined = _joined_before(turn, estate_id, outage.category), False
     if current is None:
         return None
     if not joined:
@@ -92,26 +90,25 @@ def placed(turn: Turn, ticket: Ticket, words: str, address: Address) -> str | No
             or signal(turn, words, address, ticket.estate_id, ticket))
 
 
-def ask_where(turn: Turn, text: str, address: Address, estate_id: int | None) -> str | None:
-    """A report that names no place while the estate has open outages of its kind: their notice, and the
-    question which building (the answer joins the household, or opens its own ticket); None otherwise."""
+def unplaced(turn: Turn, text: str, address: Address, estate_id: int | None) -> str | None:
+    """A report that names no place (nor does the desk know the household's): the open outage of its kind the
+    household joined before answers it again (还是没电); failing that, while the estate has open outages of its
+    kind, their notice and the question which building (the answer joins the household there, or opens its
+    own ticket). None when the estate has no open outage of the kind. One statement either way."""
     found = _read(turn, text, address, estate_id, None)
     if found is None or found[2] is not None:
         return None
     outage, estate_id, _ = found
-    open_now = [incident for incident, _ in iq.open_of_kind(turn.session, estate_id, outage.category, turn.resident.id)]
+    open_now = iq.open_of_kind(turn.session, estate_id, outage.category, turn.resident.id)
     if not open_now:
         return None
+    incident, joined = open_now[0]
+    if joined:
+        _join(turn, incident, text, address, None)
+        return wording.notice(turn, incident)
     queries.save_conversation(turn.session, turn.resident.id, WHERE_STATE, {"words": text, "estate_id": estate_id},
                               turn.now + turn.desk.minutes("CONVERSATION_TTL_MINUTES"))
-    return wording.which_building(turn, open_now)
-
-
-def _joined_before(turn: Turn, estate_id: int, category: str) -> Incident | None:
-    """The open outage of this kind the household is already attached to (it writes again, without its
-    address: 还是没电)."""
-    found = iq.open_of_kind(turn.session, estate_id, category, turn.resident.id)
-    return found[0][0] if found and found[0][1] else None
+    return wording.which_building(turn, [each for each, _ in open_now])
 
 
 def _read(turn: Turn, text: str, address: Address, estate_id: int | None, ticket: Ticket | None):
@@ -160,4 +157,4 @@ def on_message(turn: Turn, text: str, intent: str, urgent: bool, address: Addres
     if intent not in REPORTING and not urgent:
         return None
     return (known(turn, text, address, estate_id) or signal(turn, text, address, estate_id)
-            or ask_where(turn, text, address, estate_id))
+            or unplaced(turn, text, address, estate_id))

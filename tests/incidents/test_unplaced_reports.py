@@ -86,3 +86,18 @@ def test_lift_words_with_still_and_when_are_lift_outages():
     for words in ("电梯还是坏了", "电梯一直不动", "电梯什么时候能用"):
         found = kinds.read(words)
         assert found is not None and found.category == "lift" and found.only_outage, words
+
+
+def test_a_joining_household_is_known_by_its_address_and_phone_afterwards(build):
+    from sqlalchemy import select
+
+    from storage.models import Resident
+
+    app, desk = build()
+    people = Residents(app)
+    _outage_in_3(people)
+    people.report(4, "3", room="1804")
+    with desk.sessions() as session:
+        resident = session.scalars(select(Resident).where(Resident.openid == "o_household_0004")).one()
+        assert (resident.building, resident.unit, resident.room, resident.phone) == ("3", "1", "1804", "13800000004")
+        assert not resident.address_confirmed   # kept as given, asked about once before a repair reuses it
