@@ -64,7 +64,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TELEGRAM_GROUP_RATE_PER_MINUTE", values.integer(1), 18, "messages per minute into one group"),
     Setting("TELEGRAM_CARD_DIGEST_AT", values.integer(0), 3, "new cards waiting for one group that go as one"
                                                              " digest message; 0: always one card each"),
-    Setting("TELEGRAM_CARD_DIGEST_MAX", values.integer(2), 8, "most new tickets in one digest message"),
+    Setting("TELEGRAM_CARD_DIGEST_MAX", values.integer(2), 15, "most new tickets in one digest message"),
     # Message understanding.
     Setting("NLU_BACKEND", values.choice("embedded", "rasa"), "embedded", "embedded or rasa"),
     Setting("RASA_URL", values.url("http", "https"), "", "Rasa server URL, e.g. http://127.0.0.1:5005"),

@@ -221,6 +221,12 @@ def count_open_outages(session: Session, estate_ids: frozenset[int] | None) -> i
     return session.scalar(query) or 0
 
 
+def open_cards_in(session: Session, chat_id: int) -> int:
+    """Open outages whose card is in this staff group (their edits share the group's messages)."""
+    return session.scalar(select(func.count()).select_from(Incident).where(
+        Incident.status == "open", Incident.staff_chat_id == chat_id)) or 0
+
+
 def ticket_codes(session: Session, ticket_ids: list[int]) -> dict[int, str]:
     """Ticket id -> code, for the tickets of an incident's households."""
     if not ticket_ids:

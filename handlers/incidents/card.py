@@ -1,8 +1,9 @@
 """The one incident card in the staff group: households, latest words, buttons; edited in place.
 
 However many households join, at most one refresh of a card is waiting in the outbox (card_row_id), and
-a card is edited at most every INCIDENT_CARD_SECONDS: Telegram lets a bot send about 20 messages a
-minute into one group, edits included, and ticket cards share that budget. A refresh renders the
+a card is edited at most every INCIDENT_CARD_SECONDS, and less often when several outages share a group
+(their edits together take at most a third of it): Telegram lets a bot send about 20 messages a minute
+into one group, edits included, and ticket cards share that budget. A refresh renders the
 incident as it is when it is sent; a change made while it was on its way queues one more refresh.
 """
 from __future__ import annotations
@@ -73,12 +74,21 @@ def queue_refresh(work: Work, incident: Incident) -> None:
                       hold=True)
     row.status = "pending"
     incident.card_row_id = row.id
-    gap = timedelta(seconds=work.desk.config["INCIDENT_CARD_SECONDS"])
-    at = incident.card_sent_at + gap if incident.card_sent_at and incident.card_message_id else None
+    at = incident.card_sent_at + _gap(work, chat) if incident.card_sent_at and incident.card_message_id else None
     options = {"job_id": outbox.job_id(row.id), "retries": 0}
     if at is not None and at > work.now:
-        options["at"] = at
+        options["at"] = row.next_attempt_at = at  # in the row too: the reconciler must not send it early
     work.later(jobs.DELIVER, row.id, **options)
+
+
+def _gap(work: Work, chat: int) -> timedelta:
+    """How long a card waits between edits: INCIDENT_CARD_SECONDS, longer when several outages share the
+    group, so that their edits together take at most a third of the group's messages a minute (new
+    tickets' cards, or their digests, need the rest: five outages' cards at 15 s would take them all)."""
+    config = work.desk.config
+    share = max(1, config["TELEGRAM_GROUP_RATE_PER_MINUTE"] // 3)
+    sharing = max(1, incident_queries.open_cards_in(work.session, int(chat)))
+    return timedelta(seconds=max(config["INCIDENT_CARD_SECONDS"], 60 * sharing / share))
 
 
 def notice(work: Work, row: OutboxMessage) -> tuple[Notice | None, int | None]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.incidents import restore
+from handlers.incidents import card, restore
+from handlers.upkeep import reconcile
+from storage import incident_queries
 from storage.incident_models import IncidentEvent
-from storage.models import Timer
+from storage.models import Timer, utcnow
 
 from ..conftest import ADMIN_TOKEN, rows
 from ..staffing import STAFF_CHAT, ZHANG, push
@@ -59,6 +61,25 @@ def test_card_edits_are_throttled(build, fake_telegram):
     posted = [m for m in fake_telegram.calls_of("sendMessage") if m["text"].startswith("🚨【事件】")]
     assert len(posted) == 1 and edits == []    # the next edit waits for its turn (an hour here)
     assert incidents(desk)[0].card_row_id is not None          # one refresh waiting, not nine
+    later = utcnow() + timedelta(minutes=5)    # the reconciler, minutes on, does not send it before its time
+    desk.clock = lambda: later
+    reconcile(desk)
+    drain(desk, lookahead=0)
+    assert [m for m in fake_telegram.calls_of("editMessageText") if m["text"].startswith("🚨【事件】")] == []
+
+
+def test_outages_sharing_a_group_take_at_most_a_third_of_its_messages(build):
+    app, desk = build(INCIDENT_CARD_SECONDS=15, TELEGRAM_GROUP_RATE_PER_MINUTE=18)
+    people = Residents(app)
+    for building in "12345":            # five outages; nothing is sent (no worker runs): only the sums matter
+        for number in range(3):
+            people.report(int(building) * 10 + number, building)
+    with desk.work() as work:
+        for incident in incident_queries.incidents(work.session):
+            incident.staff_chat_id = STAFF_CHAT
+        work.session.flush()
+        assert card._gap(work, STAFF_CHAT) == timedelta(seconds=50)   # 5 cards, 6 of 18 a minute: one each 50 s
+        assert card._gap(work, -1) == timedelta(seconds=15)           # alone in a group: INCIDENT_CARD_SECONDS
 
 
 def test_resolution_reaches_every_household_once(build, fake_telegram, fake_wechat):
