@@ -169,11 +169,10 @@ def which_house(turn: Turn, estate_id: int | None = None, again: bool = False) -
 
 
 def in_estate(turn: Turn, estate_id: int | None) -> list:
-    """The resident's bound houses in this estate when it is known and holds any, else all of them (the
-    order the "which house?" question numbers them in)."""
+    """The resident's bound houses in this estate (all of them when it is not known), in the order the
+    "which house?" question numbers them: a house elsewhere is never the address of a request about it."""
     bound = service.current(turn, turn.resident)
-    there = [row for row in bound if row.ResidentHouse.estate_id == estate_id]
-    return there if estate_id is not None and there else bound
+    return bound if estate_id is None else [row for row in bound if row.ResidentHouse.estate_id == estate_id]
 
 
 def _use(draft: tickets.Draft, row) -> None:

@@ -192,3 +192,11 @@ def test_a_repair_naming_an_estate_takes_its_only_house(resident, desk, estates)
     resident.say("随时")
     [ticket] = rows(desk, Ticket)
     assert (ticket.estate_id, ticket.room) == (estates["锦绣花园"], "1502")
+
+
+def test_a_repair_naming_another_estate_never_takes_a_house_elsewhere(resident, desk, estates):
+    """The only bound house is in 阳光城, the repair names 锦绣花园: that house is not its address (the
+    ticket would go to the other estate's staff); the address is asked."""
+    bind(desk, resident.openid, (estates["阳光城"], "101"))
+    reply = resident.say("锦绣花园 厨房水管漏水了，麻烦派人来修一下")
+    assert "地址" in reply and rows(desk, Ticket) == []
