@@ -39,6 +39,10 @@ def on_text(turn: Turn, text: str, attachment_ids: list[int] | None = None) -> s
         reply = _continue(turn, state, parsed, attachment_ids)
         if reply is not None:
             return reply
+    else:
+        reply = campaign_answers.score_for_waiting(turn, parsed)  # a survey another conversation displaced
+        if reply is not None:
+            return reply
     return _route(turn, parsed, attachment_ids)
 
 
