@@ -1,6 +1,7 @@
 """CPU per message on the WeChat request path, in-process (Flask test client, PostgreSQL and Redis).
 
     .venv/bin/python benchmarks/intake_cpu.py [--messages 1500] [--warmup 150] [--profile [--sort tottime]]
+                                              [--statements]
 
 Pushes signed WeChat messages in burst.py's mix (five outages reported by many residents of buildings
 1-5, WeChat's retries of the same MsgId, ordinary repairs, complaints and questions) through
@@ -8,6 +9,8 @@ Pushes signed WeChat messages in burst.py's mix (five outages reported by many r
 web request's Python work (and this process's share of the database driver). Prints CPU ms per
 message (time.process_time) and wall ms per message; with --profile, cProfile's top 25
 (timed by CPU, so waits for PostgreSQL do not count).
+With --statements, the SQL statements (BEGIN, SAVEPOINT and COMMIT included) each kind of message
+needs on average: a retry, a household's first report, its later words, an ordinary message.
 The first --warmup messages (and first-time costs such as the NLU model's load) are not counted.
 Needs PostgreSQL (WUYE_BENCH_POSTGRES) and Redis (WUYE_BENCH_REDIS, default db 7).
 """
@@ -27,7 +30,7 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.burst import _database, messages, signed  # noqa: E402
+from benchmarks.burst import AGAIN, OUTAGES, _database, messages, signed  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 
 TOKEN = "bench-token"
@@ -44,13 +47,38 @@ def build_app(database: str, var_dir: str):
                        "TELEGRAM_MANAGER_CHAT_IDS": "-1009", "TELEGRAM_GROUP_ROUTES": ROUTES})
 
 
-def push(client, requests) -> int:
-    """Post each request; the number that failed (not 200 or no body)."""
+def push(client, requests, each=None) -> int:
+    """Post each request; the number that failed (not 200 or no body). each(request) runs after each."""
     failed = 0
-    for _, path, body, _ in requests:
+    for request in requests:
+        _, path, body, _ = request
         response = client.post(path, data=body, content_type="text/xml")
         failed += response.status_code != 200 or not response.data
+        if each is not None:
+            each(request)
     return failed
+
+
+def count_statements(app, plan, requests) -> None:
+    """Statements per kind of message (retry, first report, later words, ordinary), printed."""
+    from sqlalchemy import event
+    engine, seen, counted, per_kind = app.extensions["wuye"].sessions.kw["bind"], set(), [0], {}
+    event.listen(engine, "before_cursor_execute", lambda *_: counted.__setitem__(0, counted[0] + 1))
+    for name in ("begin", "commit", "rollback", "savepoint", "release_savepoint"):
+        event.listen(engine, name, lambda *_, **__: counted.__setitem__(0, counted[0] + 1))
+    again = {words for choices in AGAIN.values() for words in choices}
+
+    def each(request):
+        number, text = request[3], plan[request[3]][1]
+        kind = "retry" if number in seen else "later words" if text in again else \
+            "first report" if any(o in text for o in OUTAGES.values()) else "ordinary"
+        seen.add(number)
+        per_kind.setdefault(kind, []).append(counted[0])
+        counted[0] = 0
+
+    push(app.test_client(), requests, each)
+    for kind, numbers in per_kind.items():
+        print(f"{kind:<13} {len(numbers):5} messages  {sum(numbers) / len(numbers):5.1f} statements each")
 
 
 def main() -> None:
@@ -64,8 +92,10 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print cProfile's top 25")
     parser.add_argument("--sort", default="tottime", help="pstats sort key for --profile")
     parser.add_argument("--save", help="with --profile: also dump the stats to this file (pstats)")
+    parser.add_argument("--statements", action="store_true", help="count SQL statements per kind of message")
     args = parser.parse_args()
-    requests = signed(messages(args.messages, min(args.residents, args.messages), args.ordinary), 0.10)
+    plan = messages(args.messages, min(args.residents, args.messages), args.ordinary)
+    requests = signed(plan, 0.10)
     admin, name, database = _database()
     redis.Redis.from_url(REDIS).flushdb()
     try:
@@ -73,7 +103,11 @@ def main() -> None:
         engine = sqlalchemy.create_engine(database)
         upgrade(engine)
         engine.dispose()
-        client = build_app(database, args.var_dir).test_client()
+        app = build_app(database, args.var_dir)
+        if args.statements:
+            count_statements(app, plan, requests)
+            return
+        client = app.test_client()
         failed = push(client, requests[: args.warmup])
         measured = requests[args.warmup:]
         profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, not waits

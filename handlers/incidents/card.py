@@ -59,6 +59,11 @@ def render(desk: Desk, work: Work, incident: Incident) -> tuple[str, tuple]:
 def refresh(work: Work, incident: Incident) -> None:
     """The card must show the incident's current state: queue one refresh unless one is waiting."""
     incident.card_version = (incident.card_version or 0) + 1
+    queue_refresh(work, incident)
+
+
+def queue_refresh(work: Work, incident: Incident) -> None:
+    """Queue one refresh of the card unless one is waiting (its version already counts the change)."""
     if incident.card_row_id is not None:
         return  # the waiting refresh renders the newest state when it is sent
     chat = staff_chat(work.desk.config, incident)

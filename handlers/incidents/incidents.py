@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage import incident_queries as iq
+from storage import incident_join, incident_queries as iq
 from storage import queries
 from storage.incident_models import Incident, IncidentReport
 from storage.models import Resident, Ticket
@@ -73,6 +73,37 @@ def join(work: Work, incident: Incident, resident: Resident, words: str, actor: 
         incident.households = Incident.households + 1  # in SQL: two joiners at once both count
     card.refresh(work, incident)
     return report
+
+
+def join_household(work: Work, incident: Incident, resident: Resident, words: str, actor: str,
+                   place: tuple = (None, None, None)) -> None:
+    """A household's own report joins the incident: as join() does, in one statement where the database
+    allows (a burst's every outage report comes here)."""
+    joined = incident_join.join_household(work.session, incident, resident_id=resident.id, place=place, words=words,
+                                          actor=actor, now=work.now)
+    if joined is None:
+        join(work, incident, resident, words, actor, place=place)
+    else:
+        _after_join(work, incident, joined, actor)
+
+
+def current_joined(work: Work, scopes: list[str], resident: Resident, words: str, actor: str,
+                   place: tuple) -> Incident | None:
+    """The incident these scopes' residents are told about now, with the household's own report joined to
+    it in the same statement (only where incident_join.one_statement); None when there is none."""
+    found = incident_join.current_joined(work.session, scopes, resident_id=resident.id, place=place, words=words,
+                                         actor=actor, now=work.now)
+    if found is None:
+        return None
+    incident, joined = found
+    _after_join(work, incident, joined, actor)
+    return incident
+
+
+def _after_join(work: Work, incident: Incident, joined: incident_join.Joined, actor: str) -> None:
+    if joined.ticket_id is not None:
+        attach_ticket(work, incident, iq_ticket(work, joined.ticket_id), actor)
+    card.queue_refresh(work, incident)
 
 
 def iq_ticket(work: Work, ticket_id: int) -> Ticket:

@@ -15,19 +15,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from storage import incident_queries as iq
+from storage import incident_join, incident_queries as iq
 from storage import queries
 from storage.incident_models import ESTATE_WIDE, Incident
 from storage.models import Ticket
 
 from ..desk import Turn
 from . import kinds, places, wording
-from .incidents import join, open_incident
+from .incidents import current_joined, join, join_household, open_incident
 from .kinds import scope
 
 
 Address = tuple  # (building, unit, room) as parsed; any of them None
-# The conversation of a report that named no place, waiting for the building (see ask_where).
+# The conversation of a report that named no place, waiting for the building (see unplaced).
 WHERE_STATE = "incident_where"
 
 
@@ -42,16 +42,16 @@ def known(turn: Turn, text: str, address: Address, estate_id: int | None,
     scopes = [scope(estate_id, outage.category, ESTATE_WIDE)]
     if place and place != ESTATE_WIDE:
         scopes.insert(0, scope(estate_id, outage.category, place))
-    current = iq.current(turn.session, scopes, turn.now)   # one statement: this runs for every outage report
-    if current is None and place is None:
-        current = _joined_before(turn, estate_id, outage.category)
+    # this runs for every outage report: the lookup and the household's joining are one statement where
+    # the database allows (a ticket to attach goes the long way)
+    joined = ticket is None and incident_join.one_statement(turn.session)
+    current = (current_joined(turn, scopes, turn.resident, text, turn.actor, _household(turn, address)) if joined
+               else iq.current(turn.session, scopes, turn.now))
     if current is None:
         return None
-    if current.kind == "planned":
-        _join(turn, current, text, address, None)
-        return wording.planned(turn, current)
-    _join(turn, current, text, address, ticket)
-    return wording.notice(turn, current)
+    if not joined:
+        _join(turn, current, text, address, None if current.kind == "planned" else ticket)
+    return wording.planned(turn, current) if current.kind == "planned" else wording.notice(turn, current)
 
 
 def signal(turn: Turn, text: str, address: Address, estate_id: int | None,
@@ -90,26 +90,25 @@ def placed(turn: Turn, ticket: Ticket, words: str, address: Address) -> str | No
             or signal(turn, words, address, ticket.estate_id, ticket))
 
 
-def ask_where(turn: Turn, text: str, address: Address, estate_id: int | None) -> str | None:
-    """A report that names no place while the estate has open outages of its kind: their notice, and the
-    question which building (the answer joins the household, or opens its own ticket); None otherwise."""
+def unplaced(turn: Turn, text: str, address: Address, estate_id: int | None) -> str | None:
+    """A report that names no place (nor does the desk know the household's): the open outage of its kind the
+    household joined before answers it again (还是没电); failing that, while the estate has open outages of its
+    kind, their notice and the question which building (the answer joins the household there, or opens its
+    own ticket). None when the estate has no open outage of the kind. One statement either way."""
     found = _read(turn, text, address, estate_id, None)
     if found is None or found[2] is not None:
         return None
     outage, estate_id, _ = found
-    open_now = [incident for incident, _ in iq.open_of_kind(turn.session, estate_id, outage.category, turn.resident.id)]
+    open_now = iq.open_of_kind(turn.session, estate_id, outage.category, turn.resident.id)
     if not open_now:
         return None
+    incident, joined = open_now[0]
+    if joined:
+        _join(turn, incident, text, address, None)
+        return wording.notice(turn, incident)
     queries.save_conversation(turn.session, turn.resident.id, WHERE_STATE, {"words": text, "estate_id": estate_id},
                               turn.now + turn.desk.minutes("CONVERSATION_TTL_MINUTES"))
-    return wording.which_building(turn, open_now)
-
-
-def _joined_before(turn: Turn, estate_id: int, category: str) -> Incident | None:
-    """The open outage of this kind the household is already attached to (it writes again, without its
-    address: 还是没电)."""
-    found = iq.open_of_kind(turn.session, estate_id, category, turn.resident.id)
-    return found[0][0] if found and found[0][1] else None
+    return wording.which_building(turn, [each for each, _ in open_now])
 
 
 def _read(turn: Turn, text: str, address: Address, estate_id: int | None, ticket: Ticket | None):
@@ -142,7 +141,10 @@ def _household(turn: Turn, address: Address) -> Address:
 
 
 def _join(turn: Turn, incident: Incident, text: str, address: Address, ticket: Ticket | None) -> None:
-    join(turn, incident, turn.resident, text, turn.actor, place=_household(turn, address), ticket=ticket)
+    if ticket is None:
+        join_household(turn, incident, turn.resident, text, turn.actor, place=_household(turn, address))
+    else:
+        join(turn, incident, turn.resident, text, turn.actor, place=_household(turn, address), ticket=ticket)
 
 
 # Intents whose words may report an outage (a complaint about one stays a complaint).
@@ -155,4 +157,4 @@ def on_message(turn: Turn, text: str, intent: str, urgent: bool, address: Addres
     if intent not in REPORTING and not urgent:
         return None
     return (known(turn, text, address, estate_id) or signal(turn, text, address, estate_id)
-            or ask_where(turn, text, address, estate_id))
+            or unplaced(turn, text, address, estate_id))

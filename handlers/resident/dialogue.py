@@ -155,6 +155,9 @@ def _route(turn: Turn, parsed: Parsed, attachment_ids) -> str:
     outage = incidents.on_message(turn, parsed.text, intent, parsed.urgent, address,
                                   places.estate_of(turn, parsed.estate_id))
     if outage is not None:  # an outage the desk knows: answered at once, no ticket of its own
+        # its address and phone kept as a repair keeps them: later words (还是没电) find the place without
+        # asking, and the phone reaches the household if the restore message cannot
+        residents.learn(turn, parsed)
         return outage
     if intent == "repair":
         return repair.start(turn, parsed, attachment_ids)

@@ -24,21 +24,27 @@ def handle(desk: Desk, inbound: Inbound) -> Reply:
     try:
         with desk.work(Turn) as turn:
             session = turn.session
-            message_id = queries.record_inbound(session, inbound.dedup_key, openid=inbound.sender,
-                                                msg_type=_msg_type(inbound),
-                                                content=_content(inbound), received_at=turn.now)
-            if message_id is None:
-                stored = queries.inbound_by_key(session, inbound.dedup_key)
+            arrival = queries.arrive(session, inbound.dedup_key, openid=inbound.sender, msg_type=_msg_type(inbound),
+                                     content=_content(inbound), received_at=turn.now)
+            if arrival.message_id is None:
                 log.info("duplicate delivery %s ignored", inbound.dedup_key)
-                return Reply(stored.reply if stored else None)
-            turn.resident = queries.resident_contacted(session, inbound.sender, turn.now)
+                return Reply(_stored_reply(session, inbound, arrival))
+            turn.resident = arrival.resident
             text = _route(turn, inbound)
-            queries.store_reply(session, message_id, text, turn.intent)
+            queries.store_reply(session, arrival.message_id, text, turn.intent)
     except Exception:
         log.exception("message %s from %s failed", inbound.dedup_key, inbound.sender)
         _keep_failed(desk, inbound, now)
         return Reply(replies.SORRY_ERROR)
     return Reply(text)
+
+
+def _stored_reply(session, inbound: Inbound, arrival) -> str | None:
+    """The reply recorded for the first copy of a retried push."""
+    if arrival.stored_seen:
+        return arrival.stored_reply
+    stored = queries.inbound_by_key(session, inbound.dedup_key)  # it committed while this one waited
+    return stored.reply if stored else None
 
 
 def _route(turn: Turn, inbound: Inbound) -> str | None:

@@ -1,7 +1,7 @@
 """Named query functions, one module per area; handlers call them as `queries.<name>(session, ...)`.
 Every SQL statement of the service is built in this package; none of them commits."""
 from .chats import chat_moves, record_chat_move
-from .inbound import first_staff_update, inbound_by_key, record_inbound, store_reply
+from .inbound import arrive, first_staff_update, inbound_by_key, record_inbound, store_reply
 from .outbox import (add_outbox, card_in_flight, due_outbox, last_outbox_id, newer_card_row, outbox_health,
                      outbox_in_status, outbox_row, pending_outbox, texts_to, waiting_card_rows, waiting_new_cards)
 from .reports import (breach_details, created_between, finished_between, open_kinds, staff_names,

@@ -54,8 +54,15 @@ _CONVERSATION = select(Conversation.__table__).where(
     Conversation.__table__.c.resident_id == bindparam("resident_id")).with_for_update()
 
 
+def known_without_conversation(session: Session, resident_id: int) -> None:
+    """This transaction knows the resident has no conversation (read under the resident's row lock)."""
+    session.info.setdefault(_ABSENT, set()).add(resident_id)
+
+
 def conversation(session: Session, resident_id: int, now: datetime) -> Conversation | None:
     """The resident's conversation state unless it has expired (an expired one is removed)."""
+    if resident_id in session.info.get(_ABSENT, ()):
+        return None
     row = run(session, _CONVERSATION, {"resident_id": resident_id}).one_or_none()
     state = None if row is None else adopt(session, Conversation, row)
     if state is not None and state.expires_at <= now:

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from storage.models import utcnow
+from sqlalchemy import select
+
+from storage.incident_models import IncidentEvent
+from storage.models import Resident, utcnow
 
 from .conftest import Residents, incidents, pending_timers, reports, tickets
 
@@ -34,8 +37,17 @@ def test_later_reports_join_at_once_without_a_ticket(build):
     assert len(tickets(desk)) == 2
     [incident] = incidents(desk)
     assert incident.households == 4 and len(reports(desk, incident.id)) == 4
+    version = incident.card_version
     people.user(4).say("3栋还是没电啊")           # the same household again: words added, not counted twice
-    assert incidents(desk)[0].households == 4
+    [again] = incidents(desk)
+    assert again.households == 4 and again.latest_words == "3栋还是没电啊" and again.card_version == version + 1
+    with desk.sessions() as session:
+        resident_id = session.scalar(select(Resident.id).where(Resident.openid == people.user(4).openid))
+        joined = [e.detail for e in session.scalars(select(IncidentEvent).where(
+            IncidentEvent.incident_id == incident.id, IncidentEvent.action == "joined"))]
+    [own] = [r for r in reports(desk, incident.id) if r.resident_id == resident_id]
+    assert own.words == "3号楼停电了，什么时候来电\n3栋还是没电啊" and own.ticket_id is None
+    assert {"resident": resident_id, "report": own.id, "ticket": None} in joined and len(joined) == 4
 
 
 def test_reports_outside_the_window_do_not_count(build):

@@ -90,6 +90,21 @@ def test_lift_words_with_still_and_when_are_lift_outages():
         assert found is not None and found.category == "lift" and found.only_outage, words
 
 
+def test_a_joining_household_is_known_by_its_address_and_phone_afterwards(build):
+    from sqlalchemy import select
+
+    from storage.models import Resident
+
+    app, desk = build()
+    people = Residents(app)
+    _outage_in_3(people)
+    people.report(4, "3", room="1804")
+    with desk.sessions() as session:
+        resident = session.scalars(select(Resident).where(Resident.openid == "o_household_0004")).one()
+        assert (resident.building, resident.unit, resident.room, resident.phone) == ("3", "1", "1804", "13800000004")
+        assert not resident.address_confirmed   # kept as given, asked about once before a repair reuses it
+
+
 @pytest.mark.parametrize("answer", ["不在", "不是，我们不在这几栋", "不在以上楼栋"])
 def test_a_newcomer_saying_not_in_those_buildings_gets_a_technician(build, answer):
     """The question promises a technician to a household not in the outage's buildings: saying so (without

@@ -5,9 +5,12 @@ import threading
 import time
 
 import pytest
+import sqlalchemy
 
 from bot.wechat import push as wechat_push
-from storage.models import Attachment, InboundMessage, Resident, Ticket
+from storage import queries
+from storage.db import session_scope
+from storage.models import Attachment, Conversation, InboundMessage, Resident, Ticket
 
 from .. import fixtures
 from ..conftest import WECHAT_TOKEN, WeChatUser, rows
@@ -112,6 +115,42 @@ def test_simultaneous_copies_make_one_ticket(app, desk):
     assert len(rows(desk, Ticket)) == 1
     assert len(rows(desk, InboundMessage)) == 1
     assert len(set(replies)) == 1 and "BX-" in replies[0]
+
+
+def _blocked(desk) -> bool:
+    """Whether a statement on this test's database is waiting for a lock (PostgreSQL)."""
+    with desk.sessions() as session:
+        return bool(session.execute(sqlalchemy.text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )).scalar())
+
+
+def test_a_message_waiting_behind_another_of_its_resident_continues_the_conversation_that_one_left(app, desk):
+    # Two messages of one resident at the same moment: the second waits for the first's transaction
+    # (it holds the resident's row) and must see the conversation the first left, not the state from
+    # before (on PostgreSQL the second's one statement saw the earlier state; it upserts again).
+    user = WeChatUser(app.test_client(), "o_race_0002")
+    user.say("我家厨房水龙头坏了，一直在滴水")
+    [left] = rows(desk, Conversation)
+    assert left.state == "repair" and not left.slots.get("building")
+    with session_scope(desk.sessions) as session:
+        queries.clear_conversation(session, left.resident_id)
+    first = desk.sessions()  # the first message's transaction, still open
+    queries.resident_contacted(first, user.openid, desk.now())
+    queries.save_conversation(first, left.resident_id, left.state, left.slots, left.expires_at)
+    replies = []
+    second = threading.Thread(target=lambda: replies.append(user.say("3栋1单元1201")))
+    second.start()
+    postgresql = desk.sessions.kw["bind"].dialect.name == "postgresql"
+    deadline = time.monotonic() + 20
+    while postgresql and not _blocked(desk) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first.commit()
+    first.close()
+    second.join()
+    [state] = rows(desk, Conversation)
+    assert state.state == "repair" and state.slots.get("building") == "3" and state.slots.get("room") == "1201"
+    assert replies and len(rows(desk, Ticket)) == 0
 
 
 def test_events_are_deduplicated_by_sender_and_create_time(resident, desk):
