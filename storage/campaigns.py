@@ -61,6 +61,17 @@ def contact(session: Session, contact_id: int, lock: bool = False) -> CampaignCo
     return session.scalars(query.with_for_update() if lock else query).one_or_none()
 
 
+def waiting_survey(session: Session, house_ids: list[int], now: datetime) -> CampaignContact | None:
+    """The newest WeChat survey of one of these houses still waiting for its answer, if any."""
+    if not house_ids:
+        return None
+    return session.scalars(
+        select(CampaignContact).join(Campaign, Campaign.id == CampaignContact.campaign_id)
+        .where(CampaignContact.house_id.in_(sorted(house_ids)), CampaignContact.channel == "wechat",
+               CampaignContact.state == "sent", Campaign.answer_until > now)
+        .order_by(CampaignContact.id.desc()).limit(1)).first()
+
+
 def figures(session: Session, campaign_ids: list[int]) -> dict[int, dict]:
     """Per campaign: houses, reached (by WeChat answer or phone), waiting, unreachable, ratings, tickets, opinions."""
     c = CampaignContact

@@ -7,6 +7,7 @@ import re
 from nlu.text import fold
 from storage import bindings, campaigns, queries
 
+from ..bindings import service
 from ..desk import Turn
 from ..tickets import followup, tickets
 from . import words
@@ -45,6 +46,16 @@ def answered(turn: Turn, slots: dict, parsed) -> str | None:
         ticket = open_problem(turn, contact.house_id, parsed)
         contact.ticket_id, code = ticket.id, ticket.code
     return words.thanks(contact.rating, code)
+
+
+def score_for_waiting(turn: Turn, parsed) -> str | None:
+    """A score given while no conversation is open, from a resident whose house's survey still waits (a
+    repair told meanwhile took the survey's place in the conversation): that survey's answer; else None."""
+    if followup.understand(parsed.text.strip()) is None:
+        return None
+    house_ids = [row.ResidentHouse.house_id for row in service.current(turn, turn.resident)]
+    contact = campaigns.waiting_survey(turn.session, house_ids, turn.now)
+    return answered(turn, {"contact_id": contact.id}, parsed) if contact is not None else None
 
 
 def answers_survey(parsed, answer) -> bool:

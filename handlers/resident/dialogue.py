@@ -18,6 +18,8 @@ from . import complaint, houses, inquiry, places, progress, repair, replies, res
 from .parsed import Parsed
 
 _CANCEL = re.compile(r"^\W*(取消|算了|不用了|不修了|不用修了|不用来了|撤销|撤回|先不修了)")
+# The answer to "which building?" of an outage report: not in the buildings the outage is in.
+_NOT_THERE = re.compile(r"不在|不是|没在|都不|别的楼|其他楼|其它楼")
 _MY_REQUESTS = re.compile(r"我的(报修|工单|投诉|单子)|查(一下)?(进度|工单)|进度")
 # How long after opening a ticket the resident may still call it off in chat.
 CANCEL_GRACE = timedelta(minutes=30)
@@ -35,6 +37,10 @@ def on_text(turn: Turn, text: str, attachment_ids: list[int] | None = None) -> s
         return _cancel(turn, state, parsed)
     if state is not None:
         reply = _continue(turn, state, parsed, attachment_ids)
+        if reply is not None:
+            return reply
+    else:
+        reply = campaign_answers.score_for_waiting(turn, parsed)  # a survey another conversation displaced
         if reply is not None:
             return reply
     return _route(turn, parsed, attachment_ids)
@@ -120,9 +126,12 @@ def _settled(turn: Turn, slots: dict, parsed: Parsed) -> str:
 
 def _outage_where(turn: Turn, slots: dict, parsed: Parsed) -> str | None:
     """The building asked of an outage report that named none: the report is read again with it (joining
-    the outage there, or opening its own ticket); anything else is routed afresh."""
+    the outage there, or opening its own ticket); not in those buildings, the report goes on as a repair
+    (the question promised a technician; its address is asked then); anything else is routed afresh."""
     queries.clear_conversation(turn.session, turn.resident.id)
     if not parsed.has_address:
+        if _NOT_THERE.search(fold(parsed.text)):
+            return repair.start(turn, understand(turn, slots["words"]))
         return None
     return _route(turn, understand(turn, f"{slots['words']}，{parsed.text}"), None)
 

@@ -125,8 +125,9 @@ def _save(turn: Turn, slots: dict, text: str) -> str:
 
 # Repairs: the house comes from the bindings when the resident gave no address.
 def fill_repair(turn: Turn, draft: tickets.Draft) -> str:
-    """ONE: the only bound house is the repair's address; SEVERAL: the resident must say which; NONE."""
-    bound = service.current(turn, turn.resident)
+    """ONE: the only bound house (in the estate the message named, if any) is the repair's address;
+    SEVERAL: the resident must say which; NONE."""
+    bound = in_estate(turn, draft.estate_id)
     if len(bound) == 1:
         _use(draft, bound[0])
         return ONE
@@ -151,7 +152,7 @@ def fill_from_house(turn: Turn, draft: tickets.Draft, binding_id: int | None = N
 
 def pick_for_repair(turn: Turn, draft: tickets.Draft, parsed: Parsed) -> bool:
     """The answer to "which house?": its number fills the address (an address typed is taken by the repair)."""
-    bound = service.current(turn, turn.resident)
+    bound = in_estate(turn, draft.estate_id)
     chosen = binding.number(parsed, len(bound))
     if chosen is None:
         return False
@@ -159,11 +160,19 @@ def pick_for_repair(turn: Turn, draft: tickets.Draft, parsed: Parsed) -> bool:
     return True
 
 
-def which_house(turn: Turn, again: bool = False) -> str:
-    """The question listing the resident's houses (asked again: how to answer)."""
+def which_house(turn: Turn, estate_id: int | None = None, again: bool = False) -> str:
+    """The question listing the resident's houses, of the estate named when one was (asked again: how to
+    answer)."""
     if again:
         return words.PICK_HOUSE_AGAIN
-    return words.pick_house(words.numbered([service.address(row) for row in service.current(turn, turn.resident)]))
+    return words.pick_house(words.numbered([service.address(row) for row in in_estate(turn, estate_id)]))
+
+
+def in_estate(turn: Turn, estate_id: int | None) -> list:
+    """The resident's bound houses in this estate (all of them when it is not known), in the order the
+    "which house?" question numbers them: a house elsewhere is never the address of a request about it."""
+    bound = service.current(turn, turn.resident)
+    return bound if estate_id is None else [row for row in bound if row.ResidentHouse.estate_id == estate_id]
 
 
 def _use(draft: tickets.Draft, row) -> None:

@@ -215,7 +215,7 @@ def _question(turn: Turn, draft: tickets.Draft, what: str, again: bool = False) 
     if what == "confirm_address":
         return replies.confirm_address(replies.address_text(*residents.address_of(turn)))
     if what == "house":
-        return houses.which_house(turn, again)
+        return houses.which_house(turn, draft.estate_id, again)
     if what == "address":
         if again:
             return replies.ASK_ADDRESS_AGAIN

@@ -17,7 +17,7 @@ from storage import queries
 
 from ..bindings import service
 from ..desk import Turn
-from . import places
+from . import houses, places
 from .binding import number
 from .parsed import Parsed
 
@@ -71,8 +71,13 @@ def _ask(turn: Turn, slots: dict, again: bool = False) -> str:
     queries.save_conversation(turn.session, turn.resident.id, STATE, slots,
                               turn.now + turn.desk.minutes("CONVERSATION_TTL_MINUTES"))
     if slots["by_house"]:
-        return ASK_HOUSE_AGAIN if again else ask_house([service.address(r) for r in service.current(turn, turn.resident)])
+        return ASK_HOUSE_AGAIN if again else ask_house([service.address(r) for r in _houses(turn, slots)])
     return ASK_ESTATE_AGAIN if again else places.ask_estate(turn)
+
+
+def _houses(turn: Turn, slots: dict) -> list:
+    """The houses the question lists: those of the request's estate when it is known, else all."""
+    return houses.in_estate(turn, slots.get("estate_id"))
 
 
 def resume(turn: Turn, slots: dict, answer: Parsed) -> str | tuple[str, Parsed]:
@@ -81,7 +86,7 @@ def resume(turn: Turn, slots: dict, answer: Parsed) -> str | tuple[str, Parsed]:
     else None: the default estate); else the question again."""
     estate_id, binding_id = answer.estate_id, None
     if estate_id is None and slots["by_house"]:
-        bound = service.current(turn, turn.resident)
+        bound = _houses(turn, slots)
         chosen = _chosen(answer, bound)
         if chosen is not None:
             estate_id, binding_id = bound[chosen].ResidentHouse.estate_id, bound[chosen].ResidentHouse.id

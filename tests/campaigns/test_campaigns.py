@@ -125,3 +125,13 @@ def test_only_a_reply_to_the_survey_counts_anything_else_is_the_ordinary_intake(
     assert "感谢您的评价" in reply
     [answered] = [c for c in rows(desk, CampaignContact) if c.state == "answered"]
     assert "停车位" in answered.opinion and answered.rating is None
+
+
+def test_a_repair_told_while_a_survey_waits_leaves_the_survey_open(run, desk, bound_owner):
+    """A fault told while the survey waits goes through the ordinary repair (its questions asked); once that
+    is done, the survey's answer is still taken as one."""
+    run("start", "锦绣花园", "2026-12")
+    assert "什么时间上门" in bound_owner.say("厨房水龙头漏水了")
+    assert "已为您受理报修" in bound_owner.say("明天上午10点")
+    assert "感谢您的评价" in bound_owner.say("5分，很满意")
+    assert [c.state for c in rows(desk, CampaignContact) if c.channel == "wechat"] == ["answered"]

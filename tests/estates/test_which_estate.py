@@ -170,3 +170,33 @@ def test_two_houses_given_up_keep_the_estate_without_a_house(resident, desk, est
     resident.say("不清楚")
     [ticket] = rows(desk, Ticket)
     assert (ticket.estate_id, ticket.house_id) == (estates["锦绣花园"], None)
+
+
+def test_a_named_estate_lists_only_its_houses(resident, desk, estates):
+    """The message names the estate: the question lists that estate's houses only, and its numbers count
+    among them."""
+    bind(desk, resident.openid, (estates["阳光城"], "101"), (estates["锦绣花园"], "1201"), (estates["锦绣花园"], "1502"))
+    reply = resident.say(f"锦绣花园{NOISE}")
+    assert "哪一处房屋" in reply and "1201" in reply and "1502" in reply and "阳光城" not in reply
+    resident.say("2")
+    [ticket] = rows(desk, Ticket)
+    assert (ticket.estate_id, ticket.room) == (estates["锦绣花园"], "1502")
+
+
+def test_a_repair_naming_an_estate_takes_its_only_house(resident, desk, estates):
+    """A repair that names the estate of one of the resident's houses is not asked which house."""
+    bind(desk, resident.openid, (estates["阳光城"], "101"), (estates["锦绣花园"], "1502"))
+    reply = resident.say("锦绣花园 厨房水管漏水了，麻烦派人来修一下")
+    assert "哪一处" not in reply and "手机" in reply
+    resident.say("13812345678")
+    resident.say("随时")
+    [ticket] = rows(desk, Ticket)
+    assert (ticket.estate_id, ticket.room) == (estates["锦绣花园"], "1502")
+
+
+def test_a_repair_naming_another_estate_never_takes_a_house_elsewhere(resident, desk, estates):
+    """The only bound house is in 阳光城, the repair names 锦绣花园: that house is not its address (the
+    ticket would go to the other estate's staff); the address is asked."""
+    bind(desk, resident.openid, (estates["阳光城"], "101"))
+    reply = resident.say("锦绣花园 厨房水管漏水了，麻烦派人来修一下")
+    assert "地址" in reply and rows(desk, Ticket) == []

@@ -2,6 +2,8 @@
 ticket whose place arrives after an incident opened there."""
 from __future__ import annotations
 
+import pytest
+
 from handlers.incidents import kinds
 
 from .conftest import Residents, incidents, pending_timers, reports, tickets
@@ -101,3 +103,19 @@ def test_a_joining_household_is_known_by_its_address_and_phone_afterwards(build)
         resident = session.scalars(select(Resident).where(Resident.openid == "o_household_0004")).one()
         assert (resident.building, resident.unit, resident.room, resident.phone) == ("3", "1", "1804", "13800000004")
         assert not resident.address_confirmed   # kept as given, asked about once before a repair reuses it
+
+
+@pytest.mark.parametrize("answer", ["不在", "不是，我们不在这几栋", "不在以上楼栋"])
+def test_a_newcomer_saying_not_in_those_buildings_gets_a_technician(build, answer):
+    """The question promises a technician to a household not in the outage's buildings: saying so (without
+    the address yet) goes on as the urgent report it is, never as a fresh message of its own."""
+    app, desk = build()
+    people = Residents(app)
+    _outage_in_3(people)
+    before = len(tickets(desk))
+    assert "如不在" in people.user(23).say("家里停电了")
+    reply = people.user(23).say(answer)
+    assert "BX-" in reply, reply
+    ticket = tickets(desk)[-1]
+    assert len(tickets(desk)) == before + 1 and ticket.urgent and "停电" in ticket.description
+    assert incidents(desk)[0].households == 3
