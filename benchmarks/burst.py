@@ -170,7 +170,10 @@ def _figures(database: str) -> dict:
         "timers": "SELECT count(*) FROM timers",
         "staff_pending": "SELECT count(*) FROM outbox WHERE channel = 'telegram' AND status = 'pending'",
         "longest_wait": "SELECT coalesce(max(extract(epoch FROM sent_at - created_at)), 0) FROM outbox "
-                        "WHERE channel = 'telegram' AND status = 'sent'",
+                        "WHERE channel = 'telegram' AND status = 'sent' AND kind <> 'incident_card'",
+        "waits": "SELECT string_agg(kind || ' ' || n || ', at most ' || w || ' s', '; ' ORDER BY kind) FROM ("
+                 "SELECT kind, count(*) AS n, round(max(extract(epoch FROM sent_at - created_at))) AS w FROM outbox "
+                 "WHERE channel = 'telegram' AND status = 'sent' GROUP BY kind) k",
     }
     with engine.connect() as connection:
         found = {key: connection.exec_driver_sql(query).scalar() for key, query in sql.items()}
@@ -257,8 +260,9 @@ def report(args, service: dict, bare: dict, figures: dict, telegram: FakeTelegra
                    if str(c.get("chat_id")) == str(chat) and str(c.get("text", "")).startswith("📋")]
         print(f"telegram chat {chat}: {len(times)} messages, at most {per_minute(times)} in any minute"
               + (f" ({len(digests)} digests of new tickets)" if digests else ""))
-    print(f"staff messages: longest wait in the outbox {figures['longest_wait']:.0f} s, "
-          f"{figures['staff_pending']} still waiting {args.settle:.0f} s after the burst")
+    print(f"staff messages: longest wait in the outbox {figures['longest_wait']:.0f} s (incident card edits, "
+          f"spaced on purpose, apart), {figures['staff_pending']} still waiting {args.settle:.0f} s after the burst")
+    print(f"sent to staff by kind: {figures['waits']}")
 
 
 def main() -> None:
