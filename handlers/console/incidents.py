@@ -124,12 +124,15 @@ def open_count(desk: Desk, viewer) -> int:
         return iq.count_open_outages(session, viewer.estate_ids)
 
 
-def estate_name(desk: Desk, estate: str | None) -> str | None:
-    """The name of the estate a list is narrowed to (未分小区 for "-")."""
+def estate_name(desk: Desk, viewer, estate: str | None) -> str | None:
+    """The name of the estate a list is narrowed to (未分小区 for "-"); an estate outside the viewer's is not
+    named (its list is empty for them anyway)."""
     if estate is None:
         return None
     if estate == "-":
         return "未分小区"
+    if viewer.estate_ids is not None and int(estate) not in viewer.estate_ids:
+        return "未知小区"
     with session_scope(desk.sessions) as session:
         return _estates(session).get(int(estate), "未知小区")
 

@@ -50,7 +50,7 @@ def _list_page(status: str, form: DeclareIncident, code: int = 200):
     where = incidents.within(_desk(), request.args)
     rows = incidents.listing(_desk(), g.viewer, status, where)
     return render_template("console/incidents.html", rows=rows, status=status, form=form, where=where,
-                           estate_name=incidents.estate_name(_desk(), where.estate), active="incidents"), code
+                           estate_name=incidents.estate_name(_desk(), g.viewer, where.estate), active="incidents"), code
 
 
 @blueprint.post("/incidents")
