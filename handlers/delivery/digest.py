@@ -57,6 +57,8 @@ def settle_carried(work: Work, owner: str, carried: tuple[int, ...], outcome: Ou
             ticket.staff_chat_id = int(row.recipient)   # listed there; its card message comes when it is taken
             settle(work, row, Sent())
         elif isinstance(outcome, Retry):
+            if outcome.maybe_sent:
+                row.doubtful += 1  # the digest may have arrived: its repeat would list this ticket again
             settle(work, row, outcome)
         else:  # the digest itself was refused: each card is tried again on its own
             settle(work, row, Retry(f"the digest it went in failed: {getattr(outcome, 'reason', outcome)}"))
