@@ -107,6 +107,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONVERSATION_TTL_MINUTES", values.minutes, 30, "a half-finished conversation expires after this"),
     Setting("INCIDENT_THRESHOLD", values.integer(2), 3, "this many households reporting one outage of one place ..."),
     Setting("INCIDENT_WINDOW_MINUTES", values.minutes, 10, "... within this many minutes open an incident"),
+    Setting("INCIDENT_WHERE_MINUTES", values.minutes, 10, "an outage report asked which building and not answered"
+                                                          " in this many minutes becomes its own urgent ticket"),
     Setting("INCIDENT_CARD_SECONDS", values.decimal(0, 3600), 15, "an incident card is edited at most this often"),
     Setting("INCIDENT_RESTORE_PER_SECOND", values.decimal(0.1, 1000), 20, "restore messages sent per second"),
     Setting("INCIDENT_FOLLOWUP_SAMPLE", values.decimal(0, 1), 1, "share of an outage's households asked the 回访 survey"

@@ -6,7 +6,9 @@ The database is the truth, rq only wakes things up. Every worker runs one backgr
   this machine that died is taken over at once instead of after its 60 s expiry);
 - every RECONCILE_SECONDS finds, with row locks that skip rows other workers hold, the timers that are
   due and not fired and the outbox rows due for an attempt and not leased, and gives each a new job
-  unless a live one waits for it (whatever Redis says: missing, failed, started by a dead worker, expired);
+  unless a live one waits for it (whatever Redis says: missing, failed, started by a dead worker, expired),
+  and opens the tickets of outage reports whose which-building question was never answered
+  (handlers.incidents.unanswered);
 - writes a heartbeat the deep health check reads (handlers.health).
 """
 from __future__ import annotations
@@ -28,6 +30,7 @@ from storage import queries
 from . import jobs
 from .desk import Desk
 from .outbox import fresh_job_id, job_id as outbox_job_id
+from .incidents import unanswered
 from .tickets import deadlines
 
 log = logging.getLogger(__name__)
@@ -40,7 +43,8 @@ LIVE = (JobStatus.QUEUED, JobStatus.DEFERRED)  # waiting on a queue: a worker wi
 
 def reconcile(desk: Desk) -> dict[str, int]:
     """Give every due timer and due outbox row a live job; returns how many were re-made."""
-    return {"timers": _reconcile_timers(desk), "outbox": _reconcile_outbox(desk)}
+    return {"timers": _reconcile_timers(desk), "outbox": _reconcile_outbox(desk),
+            "unanswered": unanswered.sweep(desk)}
 
 
 def _live(connection, job_id: str) -> bool:

@@ -128,6 +128,24 @@ def signals(session: Session, scope: str, since: datetime) -> list[IncidentRepor
         IncidentReport.reported_at >= since).order_by(IncidentReport.id)))
 
 
+def unanswered(session: Session, before: datetime, limit: int = 100) -> list[IncidentReport]:
+    """Reports that named no place, still waiting for their building since before a moment (the scope ends
+    in ":?"), locked, skipping rows another worker holds."""
+    return list(session.scalars(select(IncidentReport).where(
+        IncidentReport.incident_id.is_(None), IncidentReport.detached_at.is_(None), IncidentReport.ticket_id.is_(None),
+        IncidentReport.scope.like("%:?"), IncidentReport.reported_at <= before)
+        .order_by(IncidentReport.id).limit(limit).with_for_update(skip_locked=True)))
+
+
+def heard_since(session: Session, resident_id: int, since: datetime) -> bool:
+    """Whether the household has joined an outage or got a ticket since a moment."""
+    joined = select(IncidentReport.id).where(IncidentReport.resident_id == resident_id,
+                                             IncidentReport.incident_id.is_not(None),
+                                             IncidentReport.reported_at >= since)
+    ticket = select(Ticket.id).where(Ticket.resident_id == resident_id, Ticket.created_at >= since)
+    return bool(session.scalar(select(joined.exists() | ticket.exists())))
+
+
 def report_of(session: Session, incident_id: int, resident_id: int) -> IncidentReport | None:
     """The report of a household in an incident."""
     return session.scalars(select(IncidentReport).where(IncidentReport.incident_id == incident_id,

@@ -142,8 +142,9 @@ def detach(work: Work, report: IncidentReport, actor: str) -> Ticket:
     return ticket
 
 
-def _ticket_of(work: Work, report: IncidentReport) -> Ticket:
-    """Open the ticket a joined household never got, as of when it reported."""
+def _ticket_of(work: Work, report: IncidentReport, estate_id: int | None = None,
+               event: str = "detached_from_incident") -> Ticket:
+    """Open the urgent ticket a household's report never got, as of when it reported."""
     from ..tickets.tickets import Draft, open_ticket  # the one way a ticket is opened
 
     resident = work.session.get(Resident, report.resident_id)
@@ -152,8 +153,10 @@ def _ticket_of(work: Work, report: IncidentReport) -> Ticket:
     words = [w for w in report.words.split("\n") if w]
     draft = Draft(kind="repair", description=words[0] if words else "", words=words, urgent=True,
                   building=report.building, unit=report.unit, room=report.room, phone=resident.phone)
+    if estate_id is not None:
+        draft.estate_id = estate_id
     ticket = open_ticket(turn, draft)
-    queries.add_event(work.session, ticket, "system", "detached_from_incident", work.now, {"report": report.id})
+    queries.add_event(work.session, ticket, "system", event, work.now, {"report": report.id})
     return ticket
 
 

@@ -29,6 +29,7 @@ from .kinds import scope
 Address = tuple  # (building, unit, room) as parsed; any of them None
 # The conversation of a report that named no place, waiting for the building (see unplaced).
 WHERE_STATE = "incident_where"
+UNPLACED = "?"   # the place of a report waiting to be told its building
 
 
 def known(turn: Turn, text: str, address: Address, estate_id: int | None,
@@ -106,9 +107,19 @@ def unplaced(turn: Turn, text: str, address: Address, estate_id: int | None) -> 
     if joined:
         _join(turn, incident, text, address, None)
         return wording.notice(turn, incident)
-    queries.save_conversation(turn.session, turn.resident.id, WHERE_STATE, {"words": text, "estate_id": estate_id},
+    waiting = iq.add_report(turn.session, incident_id=None, scope=scope(estate_id, outage.category, UNPLACED),
+                            resident_id=turn.resident.id, words=text, reported_at=turn.now)  # see unanswered.py
+    queries.save_conversation(turn.session, turn.resident.id, WHERE_STATE,
+                              {"words": text, "estate_id": estate_id, "report_id": waiting.id},
                               turn.now + turn.desk.minutes("CONVERSATION_TTL_MINUTES"))
     return wording.which_building(turn, [each for each, _ in open_now])
+
+
+def where_answered(turn: Turn, slots: dict) -> None:
+    """The building asked of a report that named none was answered (or "not there"): it waits no more."""
+    report = iq.report(turn.session, slots["report_id"], lock=True) if slots.get("report_id") else None
+    if report is not None and report.detached_at is None and report.ticket_id is None:
+        report.detached_at = turn.now
 
 
 def _read(turn: Turn, text: str, address: Address, estate_id: int | None, ticket: Ticket | None):

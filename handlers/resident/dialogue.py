@@ -131,8 +131,10 @@ def _outage_where(turn: Turn, slots: dict, parsed: Parsed) -> str | None:
     queries.clear_conversation(turn.session, turn.resident.id)
     if not parsed.has_address:
         if _NOT_THERE.search(fold(parsed.text)):
+            incidents.where_answered(turn, slots)
             return repair.start(turn, understand(turn, slots["words"]))
-        return None
+        return None  # still waiting: unanswered, it becomes a ticket of its own (handlers/incidents/unanswered.py)
+    incidents.where_answered(turn, slots)
     return _route(turn, understand(turn, f"{slots['words']}，{parsed.text}"), None)
 
 

@@ -119,3 +119,53 @@ def test_a_newcomer_saying_not_in_those_buildings_gets_a_technician(build, answe
     ticket = tickets(desk)[-1]
     assert len(tickets(desk)) == before + 1 and ticket.urgent and "停电" in ticket.description
     assert incidents(desk)[0].households == 3
+
+
+def _minutes_on(desk, minutes: float) -> None:
+    from datetime import timedelta
+
+    from storage.models import utcnow
+    later = utcnow() + timedelta(minutes=minutes)
+    desk.clock = lambda: later
+
+
+def test_a_which_building_question_never_answered_becomes_an_urgent_ticket(build):
+    from handlers.upkeep import reconcile
+    from storage.models import OutboxMessage, TicketEvent
+
+    from ..conftest import rows
+
+    app, desk = build()
+    people = Residents(app)
+    _outage_in_3(people)
+    before = len(tickets(desk))
+    people.user(40).say("停电了")
+    _minutes_on(desk, 5)
+    assert reconcile(desk)["unanswered"] == 0 and len(tickets(desk)) == before    # not yet
+    _minutes_on(desk, 11)
+    assert reconcile(desk)["unanswered"] == 1
+    ticket = tickets(desk)[-1]
+    assert len(tickets(desk)) == before + 1 and ticket.urgent and ticket.status == "new" and ticket.building is None
+    assert "停电了" in ticket.resident_words
+    assert {"where_unanswered", "needs_phone_call"} <= {e.action for e in rows(desk, TicketEvent)
+                                                         if e.ticket_id == ticket.id}
+    told = [r.payload["content"] for r in rows(desk, OutboxMessage) if r.ticket_id == ticket.id and r.channel == "wechat"]
+    assert any(ticket.code in text and "紧急报修" in text for text in told)
+    assert reconcile(desk)["unanswered"] == 0 and len(tickets(desk)) == before + 1   # once
+
+
+def test_an_answered_question_or_a_household_heard_since_opens_nothing(build):
+    from handlers.upkeep import reconcile
+
+    app, desk = build()
+    people = Residents(app)
+    _outage_in_3(people)
+    before = len(tickets(desk))
+    people.user(41).say("停电了")
+    people.user(41).say("3栋2单元802")                 # answered: joins the outage
+    people.user(42).say("没电了")
+    people.user(42).say("物业费怎么交")               # not an answer: the question still waits
+    people.user(42).say("3栋1单元301停电了，电话13900000042")   # then joins by other words
+    _minutes_on(desk, 11)
+    assert reconcile(desk)["unanswered"] == 0
+    assert len(tickets(desk)) == before and incidents(desk)[0].households == 5
