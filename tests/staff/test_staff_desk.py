@@ -344,7 +344,7 @@ def test_sending_respects_the_group_rate(make_app, fake_telegram, fake_wechat):
     register_staff(desk)
     for i in range(8):
         push(app, fake_telegram.message_update(STAFF_CHAT, ZHANG, "/help"))
-    drain(desk)
+    drain(desk, lookahead=2)  # rate-limit waits are scheduled at whole seconds, rounded up
     times = fake_telegram.call_times("sendMessage", STAFF_CHAT)
     assert len(times) == 8
     # the limiter lets a burst of two through, then spaces the other six 100 ms apart
