@@ -4,9 +4,9 @@ Telegram lets a bot post about 20 messages a minute into a group. When more new 
 for one group (a burst of reports), their cards would queue for many minutes. So when a new card that has
 already had to wait is about to be sent and at least TELEGRAM_CARD_DIGEST_AT new cards (this one included)
 wait for the same group, up to TELEGRAM_CARD_DIGEST_MAX of them go as one message: a line per ticket with
-its 接单 button (urgent ones first). The rows it carries are leased with the claimed row and settled with it: sent together, retried
-together after a rate limit, and tried again one by one if the digest itself fails. A ticket listed in a
-digest has no card message yet; its full card is sent when it is taken.
+its 接单 button (urgent ones first). The rows it carries are leased with the claimed row and settled with
+it: sent together, retried together after a rate limit, and tried again one by one if the digest itself
+fails. A ticket listed in a digest has no card message yet; its full card is sent when it is taken.
 """
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ from .kinds import scope
 
 
 Address = tuple  # (building, unit, room) as parsed; any of them None
-# The conversation of a report that named no place, waiting for the building (see unplaced).
+# The conversation of a report that named no place, waiting for the building (see _unplaced).
 WHERE_STATE = "incident_where"
 UNPLACED = "?"   # the place of a report waiting to be told its building
 
@@ -36,7 +36,10 @@ def known(turn: Turn, text: str, address: Address, estate_id: int | None,
           ticket: Ticket | None = None) -> str | None:
     """The answer when these words report an outage the desk already knows (and the household joins);
     None when they do not. estate_id: the estate the resident's intake settled on (None: not known yet)."""
-    found = _read(turn, text, address, estate_id, ticket)
+    return _known(turn, _read(turn, text, address, estate_id, ticket), text, address, ticket)
+
+
+def _known(turn: Turn, found, text: str, address: Address, ticket: Ticket | None) -> str | None:
     if found is None:
         return None
     outage, estate_id, place = found
@@ -58,7 +61,10 @@ def known(turn: Turn, text: str, address: Address, estate_id: int | None,
 def signal(turn: Turn, text: str, address: Address, estate_id: int | None,
            ticket: Ticket | None = None) -> str | None:
     """Count this report towards an incident of its place; the incident's notice when it opens one."""
-    found = _read(turn, text, address, estate_id, ticket)
+    return _signal(turn, _read(turn, text, address, estate_id, ticket), text, address, ticket)
+
+
+def _signal(turn: Turn, found, text: str, address: Address, ticket: Ticket | None) -> str | None:
     if found is None or found[2] is None:
         return None
     outage, estate_id, place = found
@@ -87,16 +93,15 @@ def signal(turn: Turn, text: str, address: Address, estate_id: int | None,
 def placed(turn: Turn, ticket: Ticket, words: str, address: Address) -> str | None:
     """An urgent outage ticket opened before its place was known, now that it is: it joins the incident of
     that place, or counts towards one (the incident's answer when it does)."""
-    return (known(turn, words, address, ticket.estate_id, ticket)
-            or signal(turn, words, address, ticket.estate_id, ticket))
+    found = _read(turn, words, address, ticket.estate_id, ticket)
+    return _known(turn, found, words, address, ticket) or _signal(turn, found, words, address, ticket)
 
 
-def unplaced(turn: Turn, text: str, address: Address, estate_id: int | None) -> str | None:
+def _unplaced(turn: Turn, found, text: str, address: Address) -> str | None:
     """A report that names no place (nor does the desk know the household's): the open outage of its kind the
     household joined before answers it again (还是没电); failing that, while the estate has open outages of its
     kind, their notice and the question which building (the answer joins the household there, or opens its
     own ticket). None when the estate has no open outage of the kind. One statement either way."""
-    found = _read(turn, text, address, estate_id, None)
     if found is None or found[2] is not None:
         return None
     outage, estate_id, _ = found
@@ -167,5 +172,6 @@ def on_message(turn: Turn, text: str, intent: str, urgent: bool, address: Addres
     """A fresh message (not inside a conversation): the incident's or planned notice's answer, or None."""
     if intent not in REPORTING and not urgent:
         return None
-    return (known(turn, text, address, estate_id) or signal(turn, text, address, estate_id)
-            or unplaced(turn, text, address, estate_id))
+    found = _read(turn, text, address, estate_id, None)  # read once: it resolves the building in the roster
+    return (_known(turn, found, text, address, None) or _signal(turn, found, text, address, None)
+            or _unplaced(turn, found, text, address))

@@ -1,7 +1,7 @@
 """Reports that named no place, were asked which building, and were never answered.
 
 While an estate has open outages of a kind, a report of that kind that names no place is told of them and
-asked which building (intake.unplaced); the question waits as a report whose place is "?" (scope
+asked which building (intake._unplaced); the question waits as a report whose place is "?" (scope
 "<estate>:<category>:?"), and the answer settles it. One still waiting after INCIDENT_WHERE_MINUTES, from
 a household that has neither joined an outage nor got a ticket since, becomes its own urgent repair ticket
 (as of when it was reported; the address to be settled by phone) and the resident is told. Every worker's
