@@ -51,7 +51,8 @@ def answered(turn: Turn, slots: dict, parsed) -> str | None:
 def score_for_waiting(turn: Turn, parsed) -> str | None:
     """A score given while no conversation is open, from a resident whose house's survey still waits (a
     repair told meanwhile took the survey's place in the conversation): that survey's answer; else None."""
-    if followup.understand(parsed.text.strip()) is None:
+    answer = followup.understand(parsed.text.strip())
+    if answer is None or answer.fixed is False:  # "还是没电" reads as "not fixed", no score: an outage's words
         return None
     house_ids = [row.ResidentHouse.house_id for row in service.current(turn, turn.resident)]
     contact = campaigns.waiting_survey(turn.session, house_ids, turn.now)

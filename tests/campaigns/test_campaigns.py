@@ -135,3 +135,12 @@ def test_a_repair_told_while_a_survey_waits_leaves_the_survey_open(run, desk, bo
     assert "已为您受理报修" in bound_owner.say("明天上午10点")
     assert "感谢您的评价" in bound_owner.say("5分，很满意")
     assert [c.state for c in rows(desk, CampaignContact) if c.channel == "wechat"] == ["answered"]
+
+
+def test_still_broken_words_while_a_survey_waits_are_no_score(run, desk, bound_owner):
+    """"还是没电" reads as "not fixed" to a ticket's 回访, but gives the campaign's survey no score."""
+    run("start", "锦绣花园", "2026-12")
+    bound_owner.say("厨房水龙头漏水了")
+    assert "已为您受理报修" in bound_owner.say("明天上午10点")    # the survey's conversation was displaced
+    assert "感谢您的评价" not in bound_owner.say("还是没电")
+    assert [c.state for c in rows(desk, CampaignContact) if c.channel == "wechat"] == ["sent"]
